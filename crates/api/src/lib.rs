@@ -1,0 +1,20 @@
+//! The application API: what Koodesk can do, as plain functions over a [`Context`].
+//!
+//! The desktop shell wraps each function in a one-line `#[tauri::command]`; the `koodesk` CLI calls
+//! the same functions. Transport types (DTOs) live in [`dto`]; they are the only types that derive
+//! TypeScript bindings.
+
+pub mod context;
+pub mod doctor;
+pub mod dto;
+pub mod error;
+pub mod logging;
+pub mod paths;
+pub mod settings;
+pub mod window;
+
+pub use context::Context;
+pub use error::{ApiError, ErrorCode};
+
+/// Koodesk's version, as built.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

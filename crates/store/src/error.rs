@@ -1,0 +1,39 @@
+//! Errors of the store, each saying what the seller can do about it.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database at {path} could not be opened: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the database at {path} is damaged ({detail}); restore a backup or move the file away"
+    )]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "the database at {path} was written by a newer Koodesk (schema {found}, this version knows \
+         up to {supported}); update Koodesk to open it"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("the database schema could not be updated: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    pub(crate) fn open(path: &Path, source: rusqlite::Error) -> Self {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

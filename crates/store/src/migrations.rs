@@ -1,0 +1,65 @@
+//! Forward-only schema migrations. Never edit a released migration and never drop a column: add a
+//! new migration at the end instead.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+use crate::StoreError;
+
+const MIGRATION_SQL: &[&str] = &[
+    // 1: key/value settings and the audit log every later aggregate writes to.
+    "CREATE TABLE settings (
+        key        TEXT PRIMARY KEY NOT NULL,
+        value      TEXT NOT NULL,
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    ) STRICT;
+    CREATE TABLE audit_log (
+        id        INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        entity    TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        detail    TEXT NOT NULL DEFAULT '{}'
+    ) STRICT;
+    CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, id);",
+];
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect()));
+
+pub(crate) fn latest_version() -> u32 {
+    MIGRATION_SQL.len() as u32
+}
+
+pub(crate) fn current_version(conn: &Connection) -> Result<u32, StoreError> {
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(u32::try_from(v).unwrap_or(u32::MAX))
+}
+
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let found = current_version(conn)?;
+    let supported = latest_version();
+    if found > supported {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    MIGRATIONS
+        .to_latest(conn)
+        .map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok());
+    }
+}

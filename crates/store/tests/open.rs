@@ -1,0 +1,93 @@
+//! Opening databases: fresh, reopened, damaged, and written by a newer Koodesk.
+
+use koodesk_store::{Store, StoreError, DB_FILE_NAME};
+
+#[test]
+fn a_fresh_database_is_created_migrated_and_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join(DB_FILE_NAME)).unwrap();
+    let status = store.status().unwrap();
+    assert_eq!(status.schema_version, status.latest_schema_version);
+    assert!(status.schema_version >= 1);
+    assert_eq!(status.journal_mode, "wal");
+}
+
+#[test]
+fn settings_survive_reopening_and_leave_an_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    {
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.setting("language").unwrap(), None);
+        store.set_setting("language", "en").unwrap();
+        store.set_setting("language", "zh-CN").unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.setting("language").unwrap().as_deref(), Some("zh-CN"));
+    let audit = store.audit_entries("setting", "language", 10).unwrap();
+    let values: Vec<_> = audit.iter().map(|a| a.detail.as_str()).collect();
+    assert_eq!(values, ["zh-CN", "en"]);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    let garbage = b"this is a seller's spreadsheet, not a database\n".repeat(200);
+    std::fs::write(&path, &garbage).unwrap();
+    let err = Store::open(&path).err().expect("garbage must be refused");
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+    assert!(err.to_string().contains("damaged"));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        garbage,
+        "the file must not be reset"
+    );
+}
+
+#[test]
+fn a_database_with_a_corrupted_page_is_reported_as_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    {
+        let mut store = Store::open(&path).unwrap();
+        for i in 0..500 {
+            store
+                .set_setting(&format!("k{i}"), &"x".repeat(200))
+                .unwrap();
+        }
+    }
+    // Checkpointed on close; now scribble over a page in the middle of the file.
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(
+        bytes.len() > 8192 * 3,
+        "expected several pages, got {}",
+        bytes.len()
+    );
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid..mid + 3000] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path)
+        .err()
+        .expect("corruption must be detected");
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+}
+
+#[test]
+fn a_database_from_a_newer_koodesk_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA user_version = 999;").unwrap();
+    }
+    let err = Store::open(&path)
+        .err()
+        .expect("newer schema must be refused");
+    match err {
+        StoreError::NewerSchema { found, .. } => assert_eq!(found, 999),
+        other => panic!("unexpected {other:?}"),
+    }
+}

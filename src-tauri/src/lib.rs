@@ -1,0 +1,120 @@
+//! The Koodesk desktop shell: windows, tray, single instance, and thin commands over `koodesk-api`.
+
+mod commands;
+mod events;
+mod shell;
+mod tray;
+mod window;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use koodesk_api::paths::DataDir;
+use koodesk_api::{logging, Context};
+use tauri_specta::{collect_commands, collect_events};
+
+pub use shell::Shell;
+
+/// Every command and event the UI may use; the TypeScript bindings are generated from this.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::get_settings,
+            commands::set_language,
+            commands::app_info,
+            commands::ui_ready,
+            commands::quit_app,
+        ])
+        .events(collect_events![events::SettingsChanged])
+}
+
+/// Starts the app; returns when the last window closes or the seller quits.
+pub fn run() -> ExitCode {
+    let started = Instant::now();
+    let data = match DataDir::resolve().and_then(|d| d.ensure().map(|()| d)) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("koodesk-app: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let _log_guard = match logging::init(&data, "koodesk-app") {
+        Ok(g) => Some(g),
+        Err(e) => {
+            eprintln!("koodesk-app: logging disabled: {e}");
+            None
+        }
+    };
+    tracing::info!(version = koodesk_api::VERSION, data_dir = %data.root().display(), "starting");
+
+    // A damaged database must not stop the window from opening: the UI shows the error instead.
+    let ctx = Context::open(data.clone());
+    if let Err(e) = &ctx {
+        tracing::error!(error = %e, "the database could not be opened");
+    }
+
+    let bindings = specta_builder();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("second launch: focusing the running window");
+            window::reveal(app);
+        }))
+        .invoke_handler(bindings.invoke_handler())
+        .manage(Shell::new(ctx, started))
+        .setup(move |app| {
+            bindings.mount_events(app);
+            window::create_main(app.handle(), &data)?;
+            if let Err(e) = tray::create(app.handle()) {
+                // No tray host (some Linux desktops, Xvfb): the app works without one.
+                tracing::warn!(error = %e, "no tray icon");
+            }
+            Ok(())
+        })
+        .on_window_event(window::on_event)
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "the app could not start");
+            eprintln!("koodesk-app: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // `run_return` gives control back on exit, so the log is flushed when `_log_guard` drops.
+    let code = app.run_return(|_, _| {});
+    tracing::info!(code, "quit");
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+#[cfg(test)]
+mod bindings_tests {
+    use std::path::Path;
+
+    /// The committed TypeScript bindings must match what the Rust types generate now.
+    /// `cargo xtask bindings` rewrites them.
+    #[test]
+    fn typescript_bindings_are_up_to_date() {
+        let committed_path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/bindings.ts");
+        let dir = tempfile::tempdir().unwrap();
+        let fresh_path = dir.path().join("bindings.ts");
+        super::specta_builder()
+            .export(
+                specta_typescript::Typescript::default().header(
+                    "// Generated from the Rust types by `cargo xtask bindings`. Do not edit.\n",
+                ),
+                &fresh_path,
+            )
+            .expect("export bindings");
+        let fresh = std::fs::read_to_string(&fresh_path).unwrap();
+        if std::env::var_os("KOODESK_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&committed_path, &fresh).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/lib/backend/bindings.ts is stale: run `cargo xtask bindings` and commit it"
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! Desktop end-to-end harness: drives the real `koodesk-app` binary through `tauri-driver` and
+//! `WebKitWebDriver`, under the X server and D-Bus session the caller provides
+//! (`cargo xtask test` wraps the run in `xvfb-run` and `dbus-run-session`).
+//!
+//! Environment: `KOODESK_E2E_APP` (absolute path of the app binary, required),
+//! `KOODESK_TAURI_DRIVER` (path of tauri-driver, default `tauri-driver` on PATH),
+//! `KOODESK_E2E_SCREENSHOTS` (where page screenshots go, default `target/e2e-screenshots`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use tokio::process::{Child, Command};
+
+/// One running tauri-driver whose app instances all use `data_dir`.
+pub struct Driver {
+    child: Child,
+    port: u16,
+    app: PathBuf,
+}
+
+impl Driver {
+    /// Starts tauri-driver on a free port; every app it launches gets `KOODESK_DATA_DIR=data_dir`
+    /// and XDG folders inside `home`, so nothing is written outside the test's temp dir.
+    pub async fn start(data_dir: &Path, home: &Path) -> Result<Self> {
+        let app = PathBuf::from(std::env::var_os("KOODESK_E2E_APP").context(
+            "KOODESK_E2E_APP must name the koodesk-app binary (cargo xtask test sets it)",
+        )?);
+        if !app.is_file() {
+            bail!("KOODESK_E2E_APP={} is not a file", app.display());
+        }
+        let driver =
+            std::env::var_os("KOODESK_TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let child = Command::new(&driver)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("KOODESK_DATA_DIR", data_dir)
+            .env("KOODESK_REPORT_READY", "1")
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("LANG", "en_US.UTF-8")
+            .env("LC_ALL", "en_US.UTF-8")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", Path::new(&driver).display()))?;
+        let d = Driver { child, port, app };
+        d.wait_listening().await?;
+        Ok(d)
+    }
+
+    async fn wait_listening(&self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("tauri-driver did not listen on port {}", self.port)
+    }
+
+    /// Launches the app and connects a WebDriver session to its window.
+    pub async fn launch(&self) -> Result<Client> {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": self.app.display().to_string() }),
+        );
+        let client = ClientBuilder::rustls()
+            .context("TLS setup")?
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .context("connecting a WebDriver session to koodesk-app")?;
+        Ok(client)
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Waits until `css` matches an element and returns its text.
+pub async fn wait_text(c: &Client, css: &str) -> Result<String> {
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("waiting for {css}"))?;
+    Ok(el.text().await?)
+}
+
+/// Polls until the element's text equals `want` (the UI updates asynchronously).
+pub async fn wait_for_text(c: &Client, css: &str, want: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            if let Ok(text) = el.text().await {
+                if text.trim() == want {
+                    return Ok(());
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("{css}: wanted {want:?}, still {last:?}")
+}
+
+/// Saves a PNG of the window's content for a person to look at.
+pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
+    let dir = std::env::var_os("KOODESK_E2E_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots")
+        });
+    std::fs::create_dir_all(&dir)?;
+    let png = c.screenshot().await?;
+    if png.len() < 8 || &png[1..4] != b"PNG" {
+        bail!("the screenshot of {name} is not a PNG");
+    }
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png)?;
+    Ok(path)
+}

@@ -1,0 +1,258 @@
+//! `cargo xtask bench`: measurements printed as a table, each beside a baseline from the same run.
+//!
+//! Rows now: time from process start to an interactive Products page, and idle memory (PSS of the
+//! whole process tree, WebKit processes included, after 5 s), for Koodesk and a bare Tauri 2 window.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::setup::{self, Purpose};
+use crate::sh::{self, cargo, step};
+
+const RUNS: usize = 5;
+const IDLE: Duration = Duration::from_secs(5);
+
+/// One line of the table: a measurement and its baseline from the same run.
+pub struct Row {
+    pub metric: String,
+    pub koodesk: f64,
+    pub baseline: f64,
+    pub baseline_name: String,
+    pub unit: &'static str,
+}
+
+pub fn run() -> Result<()> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("KOODESK_BENCH_INNER").is_none()
+    {
+        // Re-run this command under a virtual X server and a private D-Bus session.
+        let exe = std::env::current_exe()?;
+        return sh::run(
+            Command::new("xvfb-run")
+                .args([
+                    "-a",
+                    "-s",
+                    "-screen 0 1400x900x24",
+                    "dbus-run-session",
+                    "--",
+                ])
+                .arg(exe)
+                .arg("bench")
+                .env("KOODESK_BENCH_INNER", "1"),
+        );
+    }
+    setup::prepare(Purpose::Run)?;
+    setup::build_ui()?;
+    step("release build: koodesk-app and bare-tauri (same run, same profile)");
+    sh::run(&mut cargo(&[
+        "build",
+        "--release",
+        "-p",
+        "koodesk-app",
+        "-p",
+        "bare-tauri",
+    ]))?;
+    let release = crate::target_dir().join("release");
+    let rows = startup_and_memory(&release.join("koodesk-app"), &release.join("bare-tauri"))?;
+    print_table(&rows);
+    Ok(())
+}
+
+fn startup_and_memory(koodesk: &Path, bare: &Path) -> Result<Vec<Row>> {
+    step(&format!(
+        "start-up and idle memory, {RUNS} runs each after one warm-up"
+    ));
+    let mut k = Vec::new();
+    let mut b = Vec::new();
+    launch(koodesk)?; // warm the page cache for both before measuring
+    launch(bare)?;
+    for i in 0..RUNS {
+        k.push(launch(koodesk)?);
+        b.push(launch(bare)?);
+        println!("    run {}: koodesk {:?}  bare {:?}", i + 1, k[i], b[i]);
+    }
+    let med = |v: &[(f64, f64)], f: fn(&(f64, f64)) -> f64| median(v.iter().map(f).collect());
+    Ok(vec![
+        Row {
+            metric: "process start → interactive page (ms, median)".into(),
+            koodesk: med(&k, |s| s.0),
+            baseline: med(&b, |s| s.0),
+            baseline_name: "bare Tauri 2".into(),
+            unit: "ms",
+        },
+        Row {
+            metric: format!(
+                "idle PSS, process tree, after {} s (MiB, median)",
+                IDLE.as_secs()
+            ),
+            koodesk: med(&k, |s| s.1),
+            baseline: med(&b, |s| s.1),
+            baseline_name: "bare Tauri 2".into(),
+            unit: "MiB",
+        },
+    ])
+}
+
+/// Starts `bin`, waits for its `KOODESK_READY` line, idles, measures PSS, stops it.
+/// Returns (milliseconds to ready, MiB PSS).
+fn launch(bin: &Path) -> Result<(f64, f64)> {
+    let tmp = std::env::temp_dir().join(format!(
+        "koodesk-bench-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    ));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(tmp.join("xdg/cache"))?;
+    std::fs::create_dir_all(tmp.join("xdg/data"))?;
+    std::fs::create_dir_all(tmp.join("xdg/config"))?;
+    let started = Instant::now();
+    let mut child = Command::new(bin)
+        .env("KOODESK_DATA_DIR", tmp.join("data"))
+        .env("KOODESK_REPORT_READY", "1")
+        .env("XDG_DATA_HOME", tmp.join("xdg/data"))
+        .env("XDG_CACHE_HOME", tmp.join("xdg/cache"))
+        .env("XDG_CONFIG_HOME", tmp.join("xdg/config"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with("KOODESK_READY") {
+                let _ = tx.send(Instant::now());
+            }
+        }
+    });
+    let ready = match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(at) => at.duration_since(started),
+        Err(_) => {
+            let _ = child.kill();
+            bail!("{} never reported ready", bin.display());
+        }
+    };
+    std::thread::sleep(IDLE);
+    let pss_kib = tree_pss_kib(child.id());
+    stop_tree(child.id());
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok((ready.as_secs_f64() * 1000.0, pss_kib as f64 / 1024.0))
+}
+
+/// The pid and all its descendants, from /proc.
+fn process_tree(root: u32) -> Vec<u32> {
+    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for e in entries.flatten() {
+            let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+                continue;
+            };
+            if let Some(ppid) = parent_of(pid) {
+                children.entry(ppid).or_default().push(pid);
+            }
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        if let Some(kids) = children.get(&tree[i]) {
+            tree.extend(kids);
+        }
+        i += 1;
+    }
+    tree
+}
+
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may contain spaces: parse after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn tree_pss_kib(root: u32) -> u64 {
+    process_tree(root)
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .sum()
+}
+
+fn stop_tree(root: u32) {
+    let tree = process_tree(root);
+    for pid in tree.iter().rev() {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!();
+    println!(
+        "| {:<52} | {:>10} | {:>12} | {:>14} | {:>6} |",
+        "metric", "Koodesk", "baseline", "baseline is", "ratio"
+    );
+    println!(
+        "|{:-<54}|{:->12}|{:->14}|{:->16}|{:->8}|",
+        "", "", "", "", ""
+    );
+    for r in rows {
+        println!(
+            "| {:<52} | {:>7.1} {:<3}| {:>9.1} {:<3}| {:>14} | {:>6.2} |",
+            r.metric,
+            r.koodesk,
+            r.unit,
+            r.baseline,
+            r.unit,
+            r.baseline_name,
+            r.koodesk / r.baseline
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_samples() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(vec![]).is_nan());
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_process_tree_includes_children_and_has_memory() {
+        let mut child = Command::new("sh")
+            .args(["-c", "sleep 5 & sleep 5"])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let tree = process_tree(child.id());
+        assert!(tree.len() >= 3, "sh and two sleeps: {tree:?}");
+        assert!(tree_pss_kib(child.id()) > 0);
+        stop_tree(child.id());
+        let _ = child.wait();
+    }
+}

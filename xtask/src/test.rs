@@ -1,0 +1,125 @@
+//! `cargo xtask test`: the whole gate CI runs, in the order that fails fastest.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::hermetic::Snapshot;
+use crate::setup::{self, Purpose};
+use crate::sh::{self, cargo, cmd, npm, step};
+
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    let before = Snapshot::of_user_dirs();
+    let mut steps = 0u32;
+    let mut done = |name: &str| {
+        steps += 1;
+        println!("    ✔ {name}");
+    };
+
+    setup::prepare(Purpose::Test)?;
+    done("set-up");
+
+    step("rustfmt");
+    sh::run(&mut cargo(&["fmt", "--all", "--", "--check"]))?;
+    done("rustfmt");
+
+    setup::build_ui()?;
+    done("UI build");
+
+    step("svelte-check (types of the UI)");
+    sh::run(&mut npm(&["run", "check"]))?;
+    done("svelte-check");
+
+    step("UI unit tests (vitest)");
+    sh::run(&mut npm(&["test"]))?;
+    done("vitest");
+
+    // One feature set for the whole workspace, so build, clippy and test share compiled crates.
+    step("build (workspace)");
+    sh::run(&mut cargo(&["build", "--workspace", "--bins"]))?;
+    done("build");
+
+    step("clippy");
+    sh::run(&mut cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    done("clippy");
+
+    step("Rust tests (workspace)");
+    sh::run(&mut cargo(&["test", "--workspace"]))?;
+    done("Rust tests");
+
+    step("UI browser tests (Playwright, Chromium, IPC mocked)");
+    sh::run(&mut npm(&["run", "test:browser"]))?;
+    done("Playwright");
+
+    desktop_e2e()?;
+    done("desktop E2E");
+
+    step("hermeticity (the real user data folders are untouched)");
+    let after = Snapshot::of_user_dirs();
+    before.ensure_same_as(&after)?;
+    done("hermeticity");
+
+    println!(
+        "\nxtask: {steps} passed, 0 failed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The desktop end-to-end tests (`#[ignore]`d in the plain run) on the real binary, under a
+/// virtual X server and a private D-Bus session.
+fn desktop_e2e() -> Result<()> {
+    step("desktop end-to-end tests (real app, tauri-driver, Xvfb)");
+    if !cfg!(target_os = "linux") {
+        println!("    skipped: WebKitWebDriver desktop tests run on Linux only");
+        return Ok(());
+    }
+    let app = setup::app_binary();
+    let screenshots = crate::target_dir().join("e2e-screenshots");
+    let _ = std::fs::remove_dir_all(&screenshots);
+    let cargo_bin = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut c = cmd(
+        "xvfb-run",
+        &[
+            "-a",
+            "-s",
+            "-screen 0 1400x900x24",
+            "dbus-run-session",
+            "--",
+        ],
+    );
+    c.arg(cargo_bin)
+        .args(["test", "--workspace", "--", "--ignored"])
+        .current_dir(crate::root())
+        .env("KOODESK_E2E_APP", &app)
+        .env("KOODESK_TAURI_DRIVER", setup::tauri_driver_path())
+        .env("KOODESK_E2E_SCREENSHOTS", &screenshots);
+    sh::run(&mut c).context("desktop E2E failed (screenshots in target/e2e-screenshots)")?;
+    println!("    screenshots: {}", screenshots.display());
+    Ok(())
+}
+
+/// `cargo xtask bindings`: rewrite ui/src/lib/backend/bindings.ts from the Rust types.
+pub fn update_bindings() -> Result<()> {
+    step("regenerate TypeScript bindings");
+    sh::run(
+        cargo(&[
+            "test",
+            "-p",
+            "koodesk-app",
+            "--lib",
+            "typescript_bindings_are_up_to_date",
+        ])
+        .env("KOODESK_UPDATE_BINDINGS", "1"),
+    )?;
+    println!("    wrote ui/src/lib/backend/bindings.ts");
+    Ok(())
+}
