@@ -11,6 +11,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The thing asked for does not exist.
     NotFound,
+    /// Someone saved a newer version first (another window); reload before saving again.
+    Conflict,
     /// The database file is damaged; the UI offers to restore a backup.
     DamagedDatabase,
     /// The database was written by a newer Koodesk.
@@ -55,6 +57,10 @@ impl From<StoreError> for ApiError {
         let code = match &e {
             StoreError::Damaged { .. } => ErrorCode::DamagedDatabase,
             StoreError::NewerSchema { .. } => ErrorCode::NewerDatabase,
+            StoreError::NotFound => ErrorCode::NotFound,
+            StoreError::Conflict { .. } => ErrorCode::Conflict,
+            StoreError::Rejected(_) => ErrorCode::InvalidInput,
+            StoreError::Io(_) => ErrorCode::Io,
             StoreError::Open { .. } | StoreError::Migration(_) | StoreError::Sqlite(_) => {
                 ErrorCode::Storage
             }

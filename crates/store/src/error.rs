@@ -25,6 +25,14 @@ pub enum StoreError {
     },
     #[error("the database schema could not be updated: {0}")]
     Migration(String),
+    #[error("not found")]
+    NotFound,
+    #[error("this was changed elsewhere in the meantime (now at revision {current}); reload it")]
+    Conflict { current: i64 },
+    #[error("{0}")]
+    Rejected(String),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }

@@ -4,12 +4,20 @@
 //! Koodesk database written by this or an older Koodesk, then brings its schema up to date. Every
 //! change that matters to the seller is written together with an audit row in one transaction.
 
+mod attachments;
 mod audit;
+pub mod backup;
+mod drafts;
 mod error;
 mod migrations;
 mod settings;
+mod support;
 
+pub use attachments::{attachment_path, MAX_ATTACHMENT_BYTES};
 pub use audit::AuditEntry;
+pub use drafts::{
+    DraftFilter, DraftRow, DraftSummary, DraftWrite, RevisionInfo, SearchFields, StateFilter,
+};
 pub use error::StoreError;
 
 /// The version of the SQLite library compiled in.

@@ -25,6 +25,58 @@ const MIGRATION_SQL: &[&str] = &[
         detail    TEXT NOT NULL DEFAULT '{}'
     ) STRICT;
     CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, id);",
+    // 2: product drafts with every saved revision, full-text search, attachments, support info.
+    "CREATE TABLE drafts (
+        id              TEXT PRIMARY KEY NOT NULL,
+        account         TEXT NOT NULL DEFAULT 'local',
+        kind            TEXT NOT NULL CHECK (kind IN ('release', 'modification')),
+        live_product_id TEXT,
+        name            TEXT NOT NULL DEFAULT '',
+        delivery_method TEXT NOT NULL,
+        revision        INTEGER NOT NULL,
+        doc             TEXT NOT NULL,
+        errors          INTEGER NOT NULL DEFAULT 0,
+        warnings        INTEGER NOT NULL DEFAULT 0,
+        submitted       INTEGER NOT NULL DEFAULT 0,
+        search_text     TEXT NOT NULL DEFAULT '',
+        created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        deleted_at      TEXT
+    ) STRICT;
+    CREATE INDEX drafts_by_update ON drafts (account, deleted_at, updated_at DESC);
+    CREATE TABLE draft_revisions (
+        draft_id TEXT NOT NULL REFERENCES drafts (id),
+        revision INTEGER NOT NULL,
+        saved_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        note     TEXT NOT NULL DEFAULT '',
+        doc      TEXT NOT NULL,
+        PRIMARY KEY (draft_id, revision)
+    ) STRICT, WITHOUT ROWID;
+    CREATE VIRTUAL TABLE drafts_fts USING fts5 (
+        name, overview, description, highlights, tokenize = 'trigram'
+    );
+    CREATE TABLE attachments (
+        sha256     TEXT PRIMARY KEY NOT NULL,
+        media_type TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        width      INTEGER,
+        height     INTEGER,
+        file_name  TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    ) STRICT;
+    CREATE TABLE support_info (
+        account    TEXT PRIMARY KEY NOT NULL,
+        revision   INTEGER NOT NULL,
+        doc        TEXT NOT NULL,
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    ) STRICT;
+    CREATE TABLE support_revisions (
+        account  TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        saved_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        doc      TEXT NOT NULL,
+        PRIMARY KEY (account, revision)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

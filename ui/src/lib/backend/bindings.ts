@@ -48,6 +48,8 @@ export type ErrorCode =
 "invalid_input" | 
 /**  The thing asked for does not exist. */
 "not_found" | 
+/**  Someone saved a newer version first (another window); reload before saving again. */
+"conflict" | 
 /**  The database file is damaged; the UI offers to restore a backup. */
 "damaged_database" | 
 /**  The database was written by a newer Koodesk. */

@@ -1,0 +1,17 @@
+//! Koodesk's domain: products, specifications, SKUs, Services & support information, the draft
+//! document format, the release-requirements linter and readable diffs.
+//!
+//! Pure types and rules: no I/O, no async, no SQLite. Everything that depends on time takes it as
+//! an argument.
+
+pub mod diff;
+pub mod draft;
+pub mod lint;
+pub mod money;
+pub mod product;
+pub mod spec;
+pub mod support;
+
+pub use draft::{DraftDocument, DraftKind};
+pub use money::Money;
+pub use product::{DeliveryMethod, Product};

@@ -1,0 +1,138 @@
+//! The versioned ruleset: every limit the docs do not state, read from JSON.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The ruleset shipped with this Koodesk (`crates/domain/rules/ruleset.json`).
+pub const DEFAULT_RULESET_JSON: &str = include_str!("../../rules/ruleset.json");
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Ruleset {
+    pub ruleset_version: u32,
+    pub name: TextLimits,
+    pub name_forbidden_branding: Vec<String>,
+    pub name_cautioned_branding: Vec<String>,
+    pub version_pattern: String,
+    pub logo: LogoRules,
+    pub overview: TextLimits,
+    pub description: DescriptionRules,
+    pub highlights: ListRules,
+    pub customer_cases: CaseRules,
+    pub seo: SeoRules,
+    pub avg_delivery_days: Range,
+    pub specifications: SpecLimits,
+    pub support: SupportRules,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TextLimits {
+    pub min_chars: usize,
+    pub max_chars: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LogoRules {
+    pub media_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub max_bytes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DescriptionRules {
+    pub min_chars: usize,
+    pub max_chars: usize,
+    pub max_consecutive_blank_lines: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ListRules {
+    pub max_count: usize,
+    pub title_max_chars: usize,
+    pub text_max_chars: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CaseRules {
+    pub max_count: usize,
+    pub text_max_chars: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SeoRules {
+    pub title_max_chars: usize,
+    pub max_keywords: usize,
+    pub description_max_chars: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Range {
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SpecLimits {
+    pub max_per_product: usize,
+    pub max_skus_per_spec: usize,
+    pub max_attributes_per_spec: usize,
+    pub max_enum_values: usize,
+    pub max_tiers: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SupportRules {
+    pub min_service_hours_per_day: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RulesetError {
+    #[error("the ruleset is not valid JSON for this Koodesk: {0}")]
+    Json(String),
+    #[error("the ruleset's version_pattern is not a valid regular expression: {0}")]
+    Pattern(String),
+}
+
+impl Ruleset {
+    pub fn from_json(text: &str) -> Result<Self, RulesetError> {
+        let r: Ruleset =
+            serde_json::from_str(text).map_err(|e| RulesetError::Json(e.to_string()))?;
+        regex::Regex::new(&r.version_pattern).map_err(|e| RulesetError::Pattern(e.to_string()))?;
+        Ok(r)
+    }
+}
+
+impl Default for Ruleset {
+    fn default() -> Self {
+        // The shipped file is checked by a unit test; a broken build would fail that test first.
+        Ruleset::from_json(DEFAULT_RULESET_JSON).expect("the shipped ruleset is valid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_ruleset_parses() {
+        let r = Ruleset::from_json(DEFAULT_RULESET_JSON).unwrap();
+        assert_eq!(r.ruleset_version, 1);
+        assert_eq!(
+            (r.logo.width, r.logo.height, r.logo.max_bytes),
+            (120, 120, 5 * 1024 * 1024)
+        );
+    }
+
+    #[test]
+    fn a_broken_ruleset_is_refused_clearly() {
+        assert!(matches!(
+            Ruleset::from_json("{}"),
+            Err(RulesetError::Json(_))
+        ));
+        let bad = DEFAULT_RULESET_JSON.replace("^V[0-9]+", "^V[0-9+");
+        assert!(matches!(
+            Ruleset::from_json(&bad),
+            Err(RulesetError::Pattern(_))
+        ));
+    }
+}
