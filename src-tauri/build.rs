@@ -7,6 +7,22 @@ fn main() {
         "app_info",
         "ui_ready",
         "quit_app",
+        "restore_latest_backup",
+        "list_drafts",
+        "create_draft",
+        "live_products",
+        "create_modification",
+        "get_draft",
+        "save_draft",
+        "delete_draft",
+        "draft_revisions",
+        "diff_revisions",
+        "diff_live",
+        "restore_revision",
+        "attach_file",
+        "get_support",
+        "save_support",
+        "draft_options",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

@@ -1,7 +1,10 @@
 //! Tauri commands: each converts arguments and calls `koodesk-api`, nothing more.
 
-use koodesk_api::dto::{AppInfo, LanguagePref, Settings};
-use koodesk_api::{settings, ApiError};
+use koodesk_api::dto::{
+    AppInfo, ChangeDto, DraftFilter, DraftListItem, DraftOptions, DraftView, LanguagePref,
+    LiveProductDto, RevisionDto, Settings, SupportView,
+};
+use koodesk_api::{drafts, settings, support, ApiError};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
@@ -11,7 +14,7 @@ use crate::{tray, Shell};
 #[tauri::command]
 #[specta::specta]
 pub fn get_settings(shell: State<'_, Shell>) -> Result<Settings, ApiError> {
-    settings::get_settings(shell.ctx()?)
+    settings::get_settings(&*shell.ctx()?)
 }
 
 #[tauri::command]
@@ -21,7 +24,7 @@ pub fn set_language(
     shell: State<'_, Shell>,
     language: LanguagePref,
 ) -> Result<Settings, ApiError> {
-    let s = settings::set_language(shell.ctx()?, language)?;
+    let s = settings::set_language(&*shell.ctx()?, language)?;
     tray::relabel(&app, s.effective_language);
     if let Err(e) = SettingsChanged(s.clone()).emit(&app) {
         tracing::warn!(error = %e, "settings-changed event not sent");
@@ -32,7 +35,7 @@ pub fn set_language(
 #[tauri::command]
 #[specta::specta]
 pub fn app_info(shell: State<'_, Shell>) -> Result<AppInfo, ApiError> {
-    Ok(settings::app_info(shell.ctx()?))
+    Ok(settings::app_info(&*shell.ctx()?))
 }
 
 /// The UI calls this once its first page is interactive.
@@ -52,4 +55,134 @@ pub fn ui_ready(shell: State<'_, Shell>) {
 pub fn quit_app(app: AppHandle) {
     tracing::info!("quit requested from the window");
     app.exit(0);
+}
+
+/// Puts the newest backup in place of a damaged database; returns the backup's path.
+#[tauri::command]
+#[specta::specta]
+pub fn restore_latest_backup(shell: State<'_, Shell>) -> Result<String, ApiError> {
+    shell.restore_latest_backup()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_drafts(
+    shell: State<'_, Shell>,
+    filter: DraftFilter,
+) -> Result<Vec<DraftListItem>, ApiError> {
+    drafts::list(&*shell.ctx()?, &filter)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn create_draft(
+    shell: State<'_, Shell>,
+    delivery_method: String,
+) -> Result<DraftView, ApiError> {
+    drafts::create(&*shell.ctx()?, &delivery_method)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn live_products() -> Vec<LiveProductDto> {
+    drafts::live_catalog().into_iter().map(|(l, _)| l).collect()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn create_modification(
+    shell: State<'_, Shell>,
+    live_product_id: String,
+) -> Result<DraftView, ApiError> {
+    drafts::create_modification_of(&*shell.ctx()?, &live_product_id)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_draft(shell: State<'_, Shell>, id: String) -> Result<DraftView, ApiError> {
+    drafts::get(&*shell.ctx()?, &id)
+}
+
+/// Autosave: every call is committed as a new revision before it returns.
+#[tauri::command]
+#[specta::specta]
+pub fn save_draft(
+    shell: State<'_, Shell>,
+    id: String,
+    base_revision: Option<u32>,
+    doc: serde_json::Value,
+) -> Result<DraftView, ApiError> {
+    drafts::save(&*shell.ctx()?, &id, base_revision, doc)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn delete_draft(shell: State<'_, Shell>, id: String) -> Result<(), ApiError> {
+    drafts::delete(&*shell.ctx()?, &id)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn draft_revisions(shell: State<'_, Shell>, id: String) -> Result<Vec<RevisionDto>, ApiError> {
+    drafts::revisions(&*shell.ctx()?, &id)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn diff_revisions(
+    shell: State<'_, Shell>,
+    id: String,
+    from: u32,
+    to: u32,
+) -> Result<Vec<ChangeDto>, ApiError> {
+    drafts::diff_revisions(&*shell.ctx()?, &id, from, to)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn diff_live(shell: State<'_, Shell>, id: String) -> Result<Vec<ChangeDto>, ApiError> {
+    drafts::diff_live(&*shell.ctx()?, &id)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn restore_revision(
+    shell: State<'_, Shell>,
+    id: String,
+    revision: u32,
+) -> Result<DraftView, ApiError> {
+    drafts::restore(&*shell.ctx()?, &id, revision)
+}
+
+/// Stores a file picked in the UI (sent base64-encoded); returns the attachment reference.
+#[tauri::command]
+#[specta::specta]
+pub fn attach_file(
+    shell: State<'_, Shell>,
+    file_name: String,
+    content_base64: String,
+) -> Result<serde_json::Value, ApiError> {
+    drafts::attach(&*shell.ctx()?, &file_name, &content_base64)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_support(shell: State<'_, Shell>) -> Result<SupportView, ApiError> {
+    support::get(&*shell.ctx()?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_support(
+    shell: State<'_, Shell>,
+    base_revision: Option<u32>,
+    info: serde_json::Value,
+) -> Result<SupportView, ApiError> {
+    support::save(&*shell.ctx()?, base_revision, info)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn draft_options() -> DraftOptions {
+    drafts::options()
 }

@@ -24,8 +24,27 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::app_info,
             commands::ui_ready,
             commands::quit_app,
+            commands::restore_latest_backup,
+            commands::list_drafts,
+            commands::create_draft,
+            commands::live_products,
+            commands::create_modification,
+            commands::get_draft,
+            commands::save_draft,
+            commands::delete_draft,
+            commands::draft_revisions,
+            commands::diff_revisions,
+            commands::diff_live,
+            commands::restore_revision,
+            commands::attach_file,
+            commands::get_support,
+            commands::save_support,
+            commands::draft_options,
         ])
         .events(collect_events![events::SettingsChanged])
+        // Draft documents travel as JSON values; their numbers are JSON numbers in the webview
+        // whatever Rust calls them. DTOs themselves never use 64-bit integers.
+        .dangerously_cast_bigints_to_number()
 }
 
 /// Starts the app; returns when the last window closes or the seller quits.
@@ -60,10 +79,11 @@ pub fn run() -> ExitCode {
             window::reveal(app);
         }))
         .invoke_handler(bindings.invoke_handler())
-        .manage(Shell::new(ctx, started))
+        .manage(Shell::new(ctx, data.clone(), started))
         .setup(move |app| {
             bindings.mount_events(app);
             window::create_main(app.handle(), &data)?;
+            backup_in_background(app.handle());
             if let Err(e) = tray::create(app.handle()) {
                 // No tray host (some Linux desktops, Xvfb): the app works without one.
                 tracing::warn!(error = %e, "no tray icon");
@@ -84,6 +104,19 @@ pub fn run() -> ExitCode {
     let code = app.run_return(|_, _| {});
     tracing::info!(code, "quit");
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// The daily backup, off the start-up path.
+fn backup_in_background(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    let Ok(ctx) = app.state::<Shell>().ctx() else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Err(e) = koodesk_api::backup::backup_if_due(&ctx, std::time::SystemTime::now()) {
+            tracing::warn!(error = %e, "backup failed");
+        }
+    });
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
         .state::<Shell>()
         .ctx()
         .ok()
-        .and_then(|ctx| settings::get_settings(ctx).ok())
+        .and_then(|ctx| settings::get_settings(&ctx).ok())
         .map(|s| s.effective_language)
         .unwrap_or_else(settings::system_language);
     let (open_text, quit_text) = labels(lang);

@@ -27,7 +27,7 @@ pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
         .state::<Shell>()
         .ctx()
         .ok()
-        .and_then(|ctx| load_geometry(ctx).ok().flatten());
+        .and_then(|ctx| load_geometry(&ctx).ok().flatten());
     let monitors: Vec<Area> = win
         .available_monitors()
         .unwrap_or_default()
@@ -98,7 +98,7 @@ fn remember_geometry(window: &Window) {
     let maximized = window.is_maximized().unwrap_or(false);
     let geometry = if maximized {
         // Keep the last normal bounds so un-maximizing after a restart lands somewhere sensible.
-        match load_geometry(ctx).ok().flatten() {
+        match load_geometry(&ctx).ok().flatten() {
             Some(g) => WindowGeometry {
                 maximized: true,
                 ..g
@@ -117,7 +117,7 @@ fn remember_geometry(window: &Window) {
             maximized: false,
         }
     };
-    if let Err(e) = save_geometry(ctx, &geometry) {
+    if let Err(e) = save_geometry(&ctx, &geometry) {
         tracing::warn!(error = %e, "window geometry not saved");
     }
 }

@@ -7,6 +7,8 @@ export interface MockOptions {
   systemLanguage?: "en" | "zh-CN";
   /** Make every command fail with this error (e.g. a damaged database). */
   failWith?: { code: string; message: string };
+  /** Drafts the mock backend starts with (id → document). */
+  drafts?: Record<string, unknown>;
 }
 
 export async function installIpcMock(page: Page, opts: MockOptions = {}): Promise<void> {
@@ -27,6 +29,28 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
       for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
     };
     w.__calls = calls;
+    // A small in-page drafts backend: keeps documents, counts revisions, generates SKUs per
+    // billing mode (the real rules live in Rust; this only has to be plausible).
+    type Doc = { product: { basic: { name: string }; specifications: { billing_modes: string[]; skus: { billing_mode: string; price: string }[] }[] } };
+    const drafts = new Map<string, { revision: number; doc: Doc }>(
+      Object.entries(o.drafts ?? {}).map(([id, doc]) => [id, { revision: 1, doc: doc as Doc }]),
+    );
+    const regen = (doc: Doc) => {
+      for (const s of doc.product.specifications ?? []) {
+        const old = new Map((s.skus ?? []).map((k) => [k.billing_mode, k]));
+        s.skus = (s.billing_modes ?? []).map((m) => old.get(m) ?? { billing_mode: m, price: "0.00" });
+      }
+      return doc;
+    };
+    const findings = (doc: Doc) =>
+      doc.product.basic.name
+        ? []
+        : [{ rule: "name.required", severity: "error", path: "product.basic.name", en: "Enter the product name.", "zh-CN": "请输入商品名称。" }];
+    const view = (id: string) => {
+      const d = drafts.get(id)!;
+      const f = findings(d.doc);
+      return { id, revision: d.revision, doc: d.doc, findings: f, errors: f.length, warnings: 0, updated_at: "2026-11-22T10:00:00Z" };
+    };
     w.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: () => {} };
     w.__TAURI_INTERNALS__ = {
       metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
@@ -65,6 +89,36 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
           case "ui_ready":
           case "quit_app":
             return null;
+          case "draft_options":
+            return {
+              methods: [
+                { method: "professional_service", billing_modes: ["monthly", "yearly", "one_time"], traded: true, software: false },
+                { method: "license", billing_modes: ["monthly", "yearly", "one_time"], traded: true, software: true },
+              ],
+              preset_attribute_names: ["appName", "version", "os", "mode"],
+              max_after_sales_groups: 6,
+            };
+          case "live_products":
+            return [];
+          case "list_drafts":
+            return [...drafts.keys()].map((id) => {
+              const v = view(id);
+              return { id, kind: "release", name: v.doc.product.basic.name, delivery_method: "professional_service", revision: v.revision,
+                errors: v.errors, warnings: 0, state: v.errors ? "has_errors" : "ready", updated_at: v.updated_at };
+            });
+          case "get_draft":
+            return view(String(args.id));
+          case "save_draft": {
+            const id = String(args.id);
+            const d = drafts.get(id)!;
+            d.revision += 1;
+            d.doc = regen(JSON.parse(JSON.stringify(args.doc)) as Doc);
+            return view(id);
+          }
+          case "diff_live":
+            return [];
+          case "get_support":
+            return { revision: 0, info: { business_contact: { name: "", phone: "", email: "" }, pre_sales: { phone: "", email: "", address: "" }, after_sales_groups: [] }, findings: [] };
           default:
             throw { code: "internal", message: `unmocked command ${cmd}` };
         }

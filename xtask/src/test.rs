@@ -109,17 +109,25 @@ fn desktop_e2e() -> Result<()> {
 
 /// `cargo xtask bindings`: rewrite ui/src/lib/backend/bindings.ts from the Rust types.
 pub fn update_bindings() -> Result<()> {
-    step("regenerate TypeScript bindings");
+    step("regenerate TypeScript bindings and JSON Schemas");
     sh::run(
         cargo(&[
             "test",
             "-p",
             "koodesk-app",
-            "--lib",
-            "typescript_bindings_are_up_to_date",
+            "-p",
+            "koodesk-domain",
+            "--",
+            "--exact",
+        ])
+        .args([
+            "bindings_tests::typescript_bindings_are_up_to_date",
+            "published_json_schemas_are_up_to_date",
         ])
         .env("KOODESK_UPDATE_BINDINGS", "1"),
     )?;
-    println!("    wrote ui/src/lib/backend/bindings.ts");
+    step("TypeScript types of the public formats");
+    sh::run(&mut npm(&["run", "gen:types"]))?;
+    println!("    wrote ui/src/lib/backend/bindings.ts, docs/schemas/*.json, ui/src/lib/backend/formats.ts");
     Ok(())
 }

@@ -56,3 +56,114 @@ pub struct AppInfo {
     pub log_dir: String,
     pub marketplace: MarketplaceProfile,
 }
+
+/// A draft as the editor sees it: the document (the public draft JSON) and its lint findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct DraftView {
+    pub id: String,
+    pub revision: u32,
+    /// The draft document (format `koodesk.product-draft`, see docs/product-draft.md).
+    pub doc: serde_json::Value,
+    pub findings: Vec<FindingDto>,
+    pub errors: u32,
+    pub warnings: u32,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct FindingDto {
+    pub rule: String,
+    pub severity: Severity,
+    /// e.g. `product.basic.name`.
+    pub path: String,
+    pub en: String,
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+}
+
+/// Where a draft stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftState {
+    HasErrors,
+    Ready,
+    Submitted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct DraftListItem {
+    pub id: String,
+    /// `release` or `modification`.
+    pub kind: String,
+    pub name: String,
+    pub delivery_method: String,
+    pub revision: u32,
+    pub errors: u32,
+    pub warnings: u32,
+    pub state: DraftState,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct DraftFilter {
+    pub query: Option<String>,
+    pub delivery_method: Option<String>,
+    pub state: Option<DraftState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct RevisionDto {
+    pub revision: u32,
+    pub saved_at: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct ChangeDto {
+    pub path: String,
+    /// `added`, `removed` or `changed`.
+    pub kind: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// A live product the seller can start a modification draft from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct LiveProductDto {
+    pub id: String,
+    pub name: String,
+    pub delivery_method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct SupportView {
+    pub revision: u32,
+    /// Services & support information (see docs/product-draft.md).
+    pub info: serde_json::Value,
+    pub findings: Vec<FindingDto>,
+}
+
+/// What the editor offers for one delivery method (from the domain rules, not kept in the UI).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct MethodOptions {
+    pub method: String,
+    pub billing_modes: Vec<String>,
+    /// Sold through KooGallery (consulting listings are not).
+    pub traded: bool,
+    /// Needs a EULA and a software copyright certificate.
+    pub software: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct DraftOptions {
+    pub methods: Vec<MethodOptions>,
+    pub preset_attribute_names: Vec<String>,
+    pub max_after_sales_groups: u32,
+}

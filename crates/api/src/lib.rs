@@ -4,13 +4,17 @@
 //! the same functions. Transport types (DTOs) live in [`dto`]; they are the only types that derive
 //! TypeScript bindings.
 
+pub mod backup;
 pub mod context;
 pub mod doctor;
+pub mod drafts;
 pub mod dto;
 pub mod error;
+mod fixtures;
 pub mod logging;
 pub mod paths;
 pub mod settings;
+pub mod support;
 pub mod window;
 
 pub use context::Context;

@@ -58,6 +58,16 @@ impl DataDir {
     pub fn logs(&self) -> PathBuf {
         self.root.join("logs")
     }
+    pub fn attachments(&self) -> PathBuf {
+        self.root.join("attachments")
+    }
+    pub fn backups(&self) -> PathBuf {
+        self.root.join("backups")
+    }
+    /// An optional ruleset that replaces the shipped one.
+    pub fn ruleset(&self) -> PathBuf {
+        self.root.join("ruleset.json")
+    }
     /// The webview's own storage (cookies, local storage, caches), kept inside the data folder.
     pub fn webview(&self) -> PathBuf {
         self.root.join("webview")

@@ -1,10 +1,13 @@
 //! `koodesk`: the headless command line over the same API the desktop app uses.
 
+mod drafts;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use koodesk_api::doctor::{self, DoctorReport};
 use koodesk_api::paths::DataDir;
+use koodesk_api::{ApiError, Context};
 
 #[derive(Parser)]
 #[command(
@@ -27,12 +30,42 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List, show, export and import product drafts.
+    Drafts {
+        #[command(subcommand)]
+        command: drafts::DraftsCommand,
+    },
+    /// Check a draft (by id) or a draft file against KooGallery's release requirements.
+    /// Exits with 1 when there are blocking errors.
+    Lint {
+        /// A draft id, or the path of a draft .json file.
+        target: String,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Doctor { json } => run_doctor(json),
+        Command::Drafts { command } => with_context(|ctx| drafts::run(ctx, command)),
+        Command::Lint { target, json } => with_context(|ctx| drafts::lint(ctx, &target, json)),
+    }
+}
+
+/// Opens the data folder and runs `f`; errors are printed plainly with exit code 2.
+fn with_context(f: impl FnOnce(&Context) -> Result<ExitCode, ApiError>) -> ExitCode {
+    let result = DataDir::resolve()
+        .and_then(Context::open)
+        .and_then(|ctx| f(&ctx));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("koodesk: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -54,3 +54,96 @@ fn doctor_reports_the_data_folder_and_a_damaged_database() {
     assert_eq!(report["database"]["health"], "damaged");
     assert!(report["sqlite_version"].as_str().unwrap().starts_with('3'));
 }
+
+#[test]
+fn drafts_round_trip_through_export_and_import_and_lint_sets_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/migration-draft.json");
+
+    let out = koodesk(dir.path())
+        .args(["lint", fixture.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the fixture has blocking errors: {text}"
+    );
+    assert!(text.contains("version.format"), "{text}");
+    assert!(text.contains("name.branding"), "{text}");
+
+    let out = koodesk(dir.path())
+        .args(["drafts", "import", fixture.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(id.starts_with("d-"), "{id}");
+
+    let out = koodesk(dir.path())
+        .args(["drafts", "list"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&id) && text.contains("Huawei Cloud Migration"),
+        "{text}"
+    );
+
+    let out = koodesk(dir.path())
+        .args(["lint", &id, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "version.format" && f["zh-CN"].is_string()));
+
+    let exported = dir.path().join("out.json");
+    let out = koodesk(dir.path())
+        .args(["drafts", "export", &id, "-o", exported.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
+    assert_eq!(b["product"]["basic"]["version"], "First Version");
+    assert_eq!(
+        b["product"]["specifications"][0]["skus"][0]["price"],
+        "4999.00"
+    );
+    // Export → import → export is byte-identical (defaults are written out explicitly).
+    let out = koodesk(dir.path())
+        .args(["drafts", "import", exported.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let id2 = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let again = dir.path().join("again.json");
+    koodesk(dir.path())
+        .args(["drafts", "export", &id2, "-o", again.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&again).unwrap(),
+        std::fs::read_to_string(&exported).unwrap()
+    );
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{ not json").unwrap();
+    let out = koodesk(dir.path())
+        .args(["drafts", "import", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("not JSON"));
+    let out = koodesk(dir.path())
+        .args(["drafts", "show", "d-nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

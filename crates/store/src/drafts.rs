@@ -124,7 +124,12 @@ fn like_pattern(word: &str) -> String {
 }
 
 impl Store {
-    pub fn create_draft(&mut self, id: &str, w: &DraftWrite) -> Result<DraftRow, StoreError> {
+    pub fn create_draft(
+        &mut self,
+        id: &str,
+        w: &DraftWrite,
+        note: &str,
+    ) -> Result<DraftRow, StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO drafts (id, kind, live_product_id, name, delivery_method, revision, doc,
@@ -143,11 +148,11 @@ impl Store {
             ],
         )?;
         tx.execute(
-            "INSERT INTO draft_revisions (draft_id, revision, note, doc) VALUES (?1, 1, 'created', ?2)",
-            params![id, w.doc],
+            "INSERT INTO draft_revisions (draft_id, revision, note, doc) VALUES (?1, 1, ?2, ?3)",
+            params![id, note, w.doc],
         )?;
         index(&tx, id, &w.search)?;
-        audit::record(&tx, "draft", id, "create", &w.name)?;
+        audit::record(&tx, "draft", id, note, &w.name)?;
         tx.commit()?;
         self.draft(id)?.ok_or(StoreError::NotFound)
     }

@@ -31,8 +31,12 @@ fn open(dir: &tempfile::TempDir) -> Store {
 fn every_save_is_a_revision_and_old_revisions_stay_readable() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(&dir);
-    s.create_draft("d1", &write("Migration", "", "professional_service", 3))
-        .unwrap();
+    s.create_draft(
+        "d1",
+        &write("Migration", "", "professional_service", 3),
+        "created",
+    )
+    .unwrap();
     s.save_draft(
         "d1",
         Some(1),
@@ -70,7 +74,8 @@ fn every_save_is_a_revision_and_old_revisions_stay_readable() {
 fn a_stale_save_is_refused_instead_of_overwriting_newer_work() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(&dir);
-    s.create_draft("d1", &write("A", "", "license", 0)).unwrap();
+    s.create_draft("d1", &write("A", "", "license", 0), "created")
+        .unwrap();
     s.save_draft("d1", Some(1), &write("B", "", "license", 0), "edit")
         .unwrap();
     let err = s
@@ -99,11 +104,13 @@ fn full_text_search_finds_substrings_in_any_field_and_language() {
             "professional_service",
             0,
         ),
+        "created",
     )
     .unwrap();
     s.create_draft(
         "d2",
         &write("Backup Vault", "Nightly backups of PostgreSQL", "saas", 2),
+        "created",
     )
     .unwrap();
     s.create_draft(
@@ -114,6 +121,7 @@ fn full_text_search_finds_substrings_in_any_field_and_language() {
             "professional_service",
             0,
         ),
+        "created",
     )
     .unwrap();
 
@@ -252,12 +260,20 @@ fn a_damaged_database_can_be_replaced_by_its_latest_backup_without_losing_the_da
     let backups = dir.path().join("backups");
     {
         let mut s = Store::open(&db).unwrap();
-        s.create_draft("d1", &write("Kept in the backup", "", "license", 0))
-            .unwrap();
+        s.create_draft(
+            "d1",
+            &write("Kept in the backup", "", "license", 0),
+            "created",
+        )
+        .unwrap();
         s.backup_to(&backups.join("koodesk-20261122T010000Z.sqlite3"))
             .unwrap();
-        s.create_draft("d2", &write("After the backup", "", "license", 0))
-            .unwrap();
+        s.create_draft(
+            "d2",
+            &write("After the backup", "", "license", 0),
+            "created",
+        )
+        .unwrap();
     }
     std::fs::write(&db, b"disk error scribbled here".repeat(300)).unwrap();
     assert!(matches!(Store::open(&db), Err(StoreError::Damaged { .. })));

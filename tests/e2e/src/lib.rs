@@ -126,6 +126,7 @@ pub async fn wait_for_text(c: &Client, css: &str, want: &str) -> Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = screenshot(c, "failure-text").await;
     bail!("{css}: wanted {want:?}, still {last:?}")
 }
 
@@ -144,4 +145,105 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
     let path = dir.join(format!("{name}.png"));
     std::fs::write(&path, png)?;
     Ok(path)
+}
+
+/// Kills (SIGKILL: no shutdown, no flushing) every app process whose data folder is `data_dir`.
+/// Returns how many were killed.
+pub fn kill_app(data_dir: &Path) -> usize {
+    let needle = format!("KOODESK_DATA_DIR={}", data_dir.display());
+    let mut killed = 0;
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    for e in entries.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let is_app = std::fs::read_link(format!("/proc/{pid}/exe"))
+            .is_ok_and(|p| p.file_name().is_some_and(|n| n == "koodesk-app"));
+        let ours = std::fs::read(format!("/proc/{pid}/environ"))
+            .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()));
+        if is_app && ours {
+            let status = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
+            if status.is_ok_and(|s| s.success()) {
+                killed += 1;
+            }
+        }
+    }
+    killed
+}
+
+/// Waits until an element matching `css` exists and returns it.
+pub async fn wait_for(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("waiting for {css}"))
+}
+
+/// Polls until `css` matches nothing.
+pub async fn wait_gone(c: &Client, css: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if c.find_all(Locator::Css(css)).await?.is_empty() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = screenshot(c, "failure-still-there").await;
+    bail!("{css} is still there")
+}
+
+/// Polls until the element's attribute equals `want`.
+pub async fn wait_attr(c: &Client, css: &str, attr: &str, want: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut last = None;
+    while Instant::now() < deadline {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            last = el.attr(attr).await.ok().flatten();
+            if last.as_deref() == Some(want) {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = screenshot(c, "failure-attr").await;
+    bail!("{css}[{attr}]: wanted {want:?}, still {last:?}")
+}
+
+/// Replaces the text of an input as a person would: select all (Ctrl+A), then type over it, so
+/// every change fires the input events the UI listens to.
+pub async fn type_into(c: &Client, css: &str, text: &str) -> Result<()> {
+    const CTRL: char = '\u{E009}';
+    const BACKSPACE: char = '\u{E003}';
+    let el = wait_for(c, css).await?;
+    scroll_to(c, &el).await?;
+    el.click()
+        .await
+        .with_context(|| format!("focusing {css}"))?;
+    el.send_keys(&format!("{CTRL}a{CTRL}{BACKSPACE}"))
+        .await
+        .with_context(|| format!("emptying {css}"))?;
+    el.send_keys(text)
+        .await
+        .with_context(|| format!("typing into {css}"))?;
+    Ok(())
+}
+
+/// Clicks the element matching `css` once it exists.
+pub async fn click(c: &Client, css: &str) -> Result<()> {
+    let el = wait_for(c, css).await?;
+    scroll_to(c, &el).await?;
+    el.click().await.with_context(|| format!("clicking {css}"))
+}
+
+/// Scrolls the element to the middle of the window, as a person would before using it.
+pub async fn scroll_to(c: &Client, el: &fantoccini::elements::Element) -> Result<()> {
+    let arg = serde_json::to_value(el)?;
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+        .await?;
+    Ok(())
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pageForShortcut, pageFromHash } from "./pages";
+import { pageForShortcut, pageFromHash, subFromHash } from "./pages";
 
 describe("navigation", () => {
   it("maps hashes to pages and falls back to Products", () => {
@@ -8,6 +8,9 @@ describe("navigation", () => {
     expect(pageFromHash("#/templates/abc")).toBe("templates");
     expect(pageFromHash("")).toBe("products");
     expect(pageFromHash("#/nonsense")).toBe("products");
+    expect(subFromHash("#/products/d-42")).toBe("d-42");
+    expect(subFromHash("#/products/support")).toBe("support");
+    expect(subFromHash("#/orders")).toBe("");
   });
 
   it("opens pages with Ctrl+1 … Ctrl+6 only", () => {

@@ -27,6 +27,12 @@ export function pageFromHash(hash: string): PageId {
   return (PAGES as readonly string[]).includes(id ?? "") ? (id as PageId) : "products";
 }
 
+/** What follows the page in the hash: `#/products/d-123` gives `d-123`. */
+export function subFromHash(hash: string): string {
+  const parts = hash.replace(/^#\/?/, "").split("/");
+  return parts.slice(1).join("/");
+}
+
 /** The page a Ctrl+digit shortcut opens, if any. */
 export function pageForShortcut(e: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): PageId | null {
   if (!(e.ctrlKey || e.metaKey) || e.altKey) return null;

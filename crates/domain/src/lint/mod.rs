@@ -7,7 +7,7 @@
 mod modification;
 mod product_rules;
 mod ruleset;
-mod spec_rules;
+pub mod spec_rules;
 mod support_rules;
 mod text;
 

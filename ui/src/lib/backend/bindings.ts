@@ -13,6 +13,25 @@ export const commands = {
 	/**  The UI calls this once its first page is interactive. */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
 	quitApp: () => __TAURI_INVOKE<void>("quit_app"),
+	/**  Puts the newest backup in place of a damaged database; returns the backup's path. */
+	restoreLatestBackup: () => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("restore_latest_backup")),
+	listDrafts: (filter: DraftFilter_Deserialize) => typedError<DraftListItem[], ApiError_Serialize>(__TAURI_INVOKE("list_drafts", { filter })),
+	createDraft: (deliveryMethod: string) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("create_draft", { deliveryMethod })),
+	liveProducts: () => __TAURI_INVOKE<LiveProductDto[]>("live_products"),
+	createModification: (liveProductId: string) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("create_modification", { liveProductId })),
+	getDraft: (id: string) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("get_draft", { id })),
+	/**  Autosave: every call is committed as a new revision before it returns. */
+	saveDraft: (id: string, baseRevision: number | null, doc: Value) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("save_draft", { id, baseRevision, doc })),
+	deleteDraft: (id: string) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("delete_draft", { id })),
+	draftRevisions: (id: string) => typedError<RevisionDto[], ApiError_Serialize>(__TAURI_INVOKE("draft_revisions", { id })),
+	diffRevisions: (id: string, from: number, to: number) => typedError<ChangeDto_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("diff_revisions", { id, from, to })),
+	diffLive: (id: string) => typedError<ChangeDto_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("diff_live", { id })),
+	restoreRevision: (id: string, revision: number) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("restore_revision", { id, revision })),
+	/**  Stores a file picked in the UI (sent base64-encoded); returns the attachment reference. */
+	attachFile: (fileName: string, contentBase64: string) => typedError<Value, ApiError_Serialize>(__TAURI_INVOKE("attach_file", { fileName, contentBase64 })),
+	getSupport: () => typedError<SupportView, ApiError_Serialize>(__TAURI_INVOKE("get_support")),
+	saveSupport: (baseRevision: number | null, info: Value) => typedError<SupportView, ApiError_Serialize>(__TAURI_INVOKE("save_support", { baseRevision, info })),
+	draftOptions: () => __TAURI_INVOKE<DraftOptions>("draft_options"),
 };
 
 /** Events */
@@ -42,6 +61,72 @@ export type AppInfo = {
 	marketplace: MarketplaceProfile,
 };
 
+export type ChangeDto = ChangeDto_Serialize | ChangeDto_Deserialize;
+
+export type ChangeDto_Deserialize = {
+	path: string,
+	/**  `added`, `removed` or `changed`. */
+	kind: string,
+	before?: Value | null,
+	after?: Value | null,
+};
+
+export type ChangeDto_Serialize = {
+	path: string,
+	/**  `added`, `removed` or `changed`. */
+	kind: string,
+	before: Value | null,
+	after: Value | null,
+};
+
+export type DraftFilter = DraftFilter_Serialize | DraftFilter_Deserialize;
+
+export type DraftFilter_Deserialize = {
+	query?: string | null,
+	delivery_method?: string | null,
+	state?: DraftState | null,
+};
+
+export type DraftFilter_Serialize = {
+	query: string | null,
+	delivery_method: string | null,
+	state: DraftState | null,
+};
+
+export type DraftListItem = {
+	id: string,
+	/**  `release` or `modification`. */
+	kind: string,
+	name: string,
+	delivery_method: string,
+	revision: number,
+	errors: number,
+	warnings: number,
+	state: DraftState,
+	updated_at: string,
+};
+
+export type DraftOptions = {
+	methods: MethodOptions[],
+	preset_attribute_names: string[],
+	max_after_sales_groups: number,
+};
+
+/**  Where a draft stands. */
+export type DraftState = "has_errors" | "ready" | "submitted";
+
+/**  A draft as the editor sees it: the document (the public draft JSON) and its lint findings. */
+export type DraftView = {
+	id: string,
+	revision: number,
+	/**  The draft document (format `koodesk.product-draft`, see docs/product-draft.md). */
+	doc: Value,
+	findings: FindingDto[],
+	errors: number,
+	warnings: number,
+	updated_at: string,
+};
+
 /**  What kind of failure this is. Grows only when the UI needs to branch on a new kind. */
 export type ErrorCode = 
 /**  The input is not acceptable; `field` names the offending field when there is one. */
@@ -61,16 +146,48 @@ export type ErrorCode =
 /**  A bug: something that should not happen. */
 "internal";
 
+export type FindingDto = {
+	rule: string,
+	severity: Severity,
+	/**  e.g. `product.basic.name`. */
+	path: string,
+	en: string,
+	"zh-CN": string,
+};
+
 /**  A language the UI is complete in. */
 export type Language = "en" | "zh-CN";
 
 /**  The seller's language choice: follow the OS, or a fixed language. */
 export type LanguagePref = "system" | "en" | "zh-CN";
 
+/**  A live product the seller can start a modification draft from. */
+export type LiveProductDto = {
+	id: string,
+	name: string,
+	delivery_method: string,
+};
+
 /**  Which marketplace this window talks to. */
 export type MarketplaceProfile = 
 /**  No account configured and no demo marketplace yet: local drafts only. */
 { kind: "local_only" };
+
+/**  What the editor offers for one delivery method (from the domain rules, not kept in the UI). */
+export type MethodOptions = {
+	method: string,
+	billing_modes: string[],
+	/**  Sold through KooGallery (consulting listings are not). */
+	traded: boolean,
+	/**  Needs a EULA and a software copyright certificate. */
+	software: boolean,
+};
+
+export type RevisionDto = {
+	revision: number,
+	saved_at: string,
+	note: string,
+};
 
 export type Settings = {
 	/**  What the seller chose. */
@@ -83,6 +200,17 @@ export type Settings = {
 
 /**  Settings changed (possibly from another window or the tray). */
 export type SettingsChanged = Settings;
+
+export type Severity = "error" | "warning";
+
+export type SupportView = {
+	revision: number,
+	/**  Services & support information (see docs/product-draft.md). */
+	info: Value,
+	findings: FindingDto[],
+};
+
+export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -5,12 +5,44 @@ import {
   events,
   type ApiError,
   type AppInfo,
+  type ChangeDto_Serialize as ChangeDto,
+  type DraftFilter,
+  type DraftListItem,
+  type DraftOptions,
+  type DraftState,
+  type DraftView as RawDraftView,
+  type FindingDto,
   type Language,
   type LanguagePref,
+  type LiveProductDto,
+  type RevisionDto,
   type Settings,
+  type SupportView as RawSupportView,
 } from "./bindings";
+import type { Attachment, DraftDocument, SupportInfo } from "./formats";
 
-export type { ApiError, AppInfo, Language, LanguagePref, Settings };
+export type {
+  ApiError,
+  AppInfo,
+  Attachment,
+  ChangeDto,
+  DraftDocument,
+  DraftFilter,
+  DraftListItem,
+  DraftOptions,
+  DraftState,
+  FindingDto,
+  Language,
+  LanguagePref,
+  LiveProductDto,
+  RevisionDto,
+  Settings,
+  SupportInfo,
+};
+
+/** A draft with its document typed by the published draft format. */
+export type DraftView = Omit<RawDraftView, "doc"> & { doc: DraftDocument };
+export type SupportView = Omit<RawSupportView, "info"> & { info: SupportInfo };
 
 /** A failure reported by the Rust side, in the one wire shape `{ code, message, field? }`. */
 export class BackendError extends Error {
@@ -33,12 +65,50 @@ async function call<T>(pending: Promise<Outcome<T>>): Promise<T> {
   return r.data;
 }
 
+const asDraft = (v: RawDraftView) => v as unknown as DraftView;
+
+/** Reads a picked file as base64 (without the data: prefix). */
+function base64Of(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onerror = () => reject(r.error ?? new Error("the file could not be read"));
+    r.onload = () => {
+      const url = String(r.result);
+      resolve(url.slice(url.indexOf(",") + 1));
+    };
+    r.readAsDataURL(file);
+  });
+}
+
 export const backend = {
   getSettings: () => call(commands.getSettings()),
   setLanguage: (language: LanguagePref) => call(commands.setLanguage(language)),
   appInfo: () => call(commands.appInfo()),
   uiReady: () => commands.uiReady(),
   quit: () => commands.quitApp(),
+  restoreLatestBackup: () => call(commands.restoreLatestBackup()),
   onSettingsChanged: (cb: (s: Settings) => void) =>
     events.settingsChanged.listen((e) => cb(e.payload)),
+
+  draftOptions: () => commands.draftOptions(),
+  listDrafts: (filter: DraftFilter) => call(commands.listDrafts(filter)),
+  createDraft: async (method: string) => asDraft(await call(commands.createDraft(method))),
+  liveProducts: () => commands.liveProducts(),
+  createModification: async (liveId: string) =>
+    asDraft(await call(commands.createModification(liveId))),
+  getDraft: async (id: string) => asDraft(await call(commands.getDraft(id))),
+  saveDraft: async (id: string, baseRevision: number | null, doc: DraftDocument) =>
+    asDraft(await call(commands.saveDraft(id, baseRevision, doc as never))),
+  deleteDraft: (id: string) => call(commands.deleteDraft(id)),
+  draftRevisions: (id: string) => call(commands.draftRevisions(id)),
+  diffRevisions: (id: string, from: number, to: number) =>
+    call(commands.diffRevisions(id, from, to)),
+  diffLive: (id: string) => call(commands.diffLive(id)),
+  restoreRevision: async (id: string, revision: number) =>
+    asDraft(await call(commands.restoreRevision(id, revision))),
+  attachFile: async (file: File) =>
+    (await call(commands.attachFile(file.name, await base64Of(file)))) as unknown as Attachment,
+  getSupport: async () => (await call(commands.getSupport())) as unknown as SupportView,
+  saveSupport: async (baseRevision: number | null, info: SupportInfo) =>
+    (await call(commands.saveSupport(baseRevision, info as never))) as unknown as SupportView,
 };

@@ -1,0 +1,402 @@
+//! Product drafts: create, autosave, history, search, import/export and lint.
+
+use base64::Engine as _;
+use koodesk_domain::diff::{diff, ChangeKind};
+use koodesk_domain::draft::{DraftDocument, DraftKind};
+use koodesk_domain::lint::{self, Finding};
+use koodesk_domain::product::{Attachment, DeliveryMethod, Product};
+use koodesk_domain::support::SupportInfo;
+use koodesk_store::{DraftRow, DraftWrite, SearchFields, StateFilter};
+
+use crate::dto::{
+    ChangeDto, DraftFilter, DraftListItem, DraftState, DraftView, FindingDto, LiveProductDto,
+    RevisionDto, Severity,
+};
+use crate::{ApiError, Context, ErrorCode};
+
+pub(crate) fn finding_dto(f: Finding) -> FindingDto {
+    FindingDto {
+        rule: f.rule,
+        severity: match f.severity {
+            lint::Severity::Error => Severity::Error,
+            lint::Severity::Warning => Severity::Warning,
+        },
+        path: f.path,
+        en: f.message.en,
+        zh_cn: f.message.zh_cn,
+    }
+}
+
+fn parse_method(tag: &str) -> Result<DeliveryMethod, ApiError> {
+    DeliveryMethod::from_tag(tag).ok_or_else(|| {
+        ApiError::invalid(
+            "delivery_method",
+            format!("unknown delivery method {tag:?}"),
+        )
+    })
+}
+
+/// The seller's Services & support information (empty until they fill it in).
+pub(crate) fn support_info(ctx: &Context) -> Result<SupportInfo, ApiError> {
+    let stored = ctx.store()?.support_info(ctx.account())?;
+    Ok(stored
+        .and_then(|(_, doc)| serde_json::from_str(&doc).ok())
+        .unwrap_or_default())
+}
+
+fn search_fields(p: &Product) -> SearchFields {
+    SearchFields {
+        name: p.basic.name.clone(),
+        overview: p.details.overview.clone(),
+        description: p.details.description.clone(),
+        highlights: p
+            .details
+            .highlights
+            .iter()
+            .map(|h| format!("{} {}", h.title, h.text))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+fn to_json(doc: &DraftDocument) -> Result<String, ApiError> {
+    serde_json::to_string(doc).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+}
+
+fn prepare(ctx: &Context, doc: &DraftDocument) -> Result<(DraftWrite, Vec<Finding>), ApiError> {
+    let findings = lint::lint(doc, &support_info(ctx)?, ctx.rules());
+    let (errors, warnings) = lint::counts(&findings);
+    let write = DraftWrite {
+        kind: match doc.kind {
+            DraftKind::Release => "release",
+            DraftKind::Modification => "modification",
+        }
+        .into(),
+        live_product_id: doc.live_product_id.clone(),
+        name: doc.product.basic.name.trim().to_string(),
+        delivery_method: doc.product.method().tag().into(),
+        doc: to_json(doc)?,
+        errors: errors as u32,
+        warnings: warnings as u32,
+        search: search_fields(&doc.product),
+    };
+    Ok((write, findings))
+}
+
+fn view(row: DraftRow, findings: Vec<Finding>) -> Result<DraftView, ApiError> {
+    let doc: serde_json::Value = serde_json::from_str(&row.doc).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!("draft {} is unreadable: {e}", row.id),
+        )
+    })?;
+    Ok(DraftView {
+        id: row.id,
+        revision: u32::try_from(row.revision).unwrap_or(u32::MAX),
+        doc,
+        findings: findings.into_iter().map(finding_dto).collect(),
+        errors: row.errors,
+        warnings: row.warnings,
+        updated_at: row.updated_at,
+    })
+}
+
+fn new_id() -> String {
+    format!("d-{}", uuid::Uuid::new_v4().simple())
+}
+
+fn insert(ctx: &Context, doc: &DraftDocument, note: &str) -> Result<DraftView, ApiError> {
+    let (write, findings) = prepare(ctx, doc)?;
+    let id = new_id();
+    let row = ctx.store()?.create_draft(&id, &write, note)?;
+    tracing::info!(id, note, "draft added");
+    view(row, findings)
+}
+
+/// A new, empty release draft of the given delivery method.
+pub fn create(ctx: &Context, delivery_method: &str) -> Result<DraftView, ApiError> {
+    let method = parse_method(delivery_method)?;
+    insert(
+        ctx,
+        &DraftDocument::release(Product::new(method)),
+        "created",
+    )
+}
+
+/// A modification draft starting from a live product.
+pub fn create_modification(
+    ctx: &Context,
+    live_product_id: &str,
+    live: Product,
+) -> Result<DraftView, ApiError> {
+    insert(
+        ctx,
+        &DraftDocument::modification(live_product_id, live),
+        "created",
+    )
+}
+
+fn load(ctx: &Context, id: &str) -> Result<(DraftRow, DraftDocument), ApiError> {
+    let row = ctx
+        .store()?
+        .draft(id)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("there is no draft {id}")))?;
+    let doc = DraftDocument::from_json(&row.doc)
+        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("draft {id} is unreadable: {e}")))?;
+    Ok((row, doc))
+}
+
+pub fn get(ctx: &Context, id: &str) -> Result<DraftView, ApiError> {
+    let (row, doc) = load(ctx, id)?;
+    // Lint afresh: the ruleset or the support information may have changed since the last save.
+    let findings = lint::lint(&doc, &support_info(ctx)?, ctx.rules());
+    view(row, findings)
+}
+
+/// Parses a document sent by the UI or a file, naming what is wrong with it.
+fn parse_doc(value: serde_json::Value) -> Result<DraftDocument, ApiError> {
+    let text = value.to_string();
+    DraftDocument::from_json(&text).map_err(|e| ApiError::invalid("doc", e.to_string()))
+}
+
+/// Autosave: writes the document as a new revision. `base_revision` is the revision the editor
+/// started from; a newer save elsewhere makes this one fail with `conflict` instead of losing it.
+pub fn save(
+    ctx: &Context,
+    id: &str,
+    base_revision: Option<u32>,
+    doc: serde_json::Value,
+) -> Result<DraftView, ApiError> {
+    let (_, stored) = load(ctx, id)?;
+    let mut doc = parse_doc(doc)?;
+    // The SKU table follows the billing modes and attributes; prices of surviving SKUs are kept.
+    for spec in &mut doc.product.specifications {
+        spec.regenerate_skus();
+    }
+    // What a modification was made from is not the editor's to change.
+    doc.kind = stored.kind;
+    doc.live = stored.live;
+    doc.live_product_id = stored.live_product_id;
+    let (write, findings) = prepare(ctx, &doc)?;
+    let row = ctx
+        .store()?
+        .save_draft(id, base_revision.map(i64::from), &write, "edit")?;
+    view(row, findings)
+}
+
+pub fn list(ctx: &Context, filter: &DraftFilter) -> Result<Vec<DraftListItem>, ApiError> {
+    let f = koodesk_store::DraftFilter {
+        query: filter.query.clone().filter(|q| !q.trim().is_empty()),
+        delivery_method: filter.delivery_method.clone().filter(|m| !m.is_empty()),
+        state: filter.state.map(|s| match s {
+            DraftState::HasErrors => StateFilter::HasErrors,
+            DraftState::Ready => StateFilter::Ready,
+            DraftState::Submitted => StateFilter::Submitted,
+        }),
+        limit: None,
+    };
+    let rows = ctx.store()?.list_drafts(&f)?;
+    Ok(rows
+        .into_iter()
+        .map(|d| DraftListItem {
+            state: if d.submitted {
+                DraftState::Submitted
+            } else if d.errors > 0 {
+                DraftState::HasErrors
+            } else {
+                DraftState::Ready
+            },
+            id: d.id,
+            kind: d.kind,
+            name: d.name,
+            delivery_method: d.delivery_method,
+            revision: u32::try_from(d.revision).unwrap_or(u32::MAX),
+            errors: d.errors,
+            warnings: d.warnings,
+            updated_at: d.updated_at,
+        })
+        .collect())
+}
+
+pub fn revisions(ctx: &Context, id: &str) -> Result<Vec<RevisionDto>, ApiError> {
+    Ok(ctx
+        .store()?
+        .revisions(id)?
+        .into_iter()
+        .map(|r| RevisionDto {
+            revision: u32::try_from(r.revision).unwrap_or(u32::MAX),
+            saved_at: r.saved_at,
+            note: r.note,
+        })
+        .collect())
+}
+
+fn revision_doc(ctx: &Context, id: &str, revision: u32) -> Result<DraftDocument, ApiError> {
+    let text = ctx
+        .store()?
+        .revision_doc(id, i64::from(revision))?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("draft {id} has no revision {revision}"),
+            )
+        })?;
+    DraftDocument::from_json(&text).map_err(|e| ApiError::new(ErrorCode::Storage, e.to_string()))
+}
+
+fn change_dtos(changes: Vec<koodesk_domain::diff::Change>) -> Vec<ChangeDto> {
+    changes
+        .into_iter()
+        .map(|c| ChangeDto {
+            path: c.path,
+            kind: match c.kind {
+                ChangeKind::Added => "added",
+                ChangeKind::Removed => "removed",
+                ChangeKind::Changed => "changed",
+            }
+            .into(),
+            before: c.before,
+            after: c.after,
+        })
+        .collect()
+}
+
+/// What changed between two revisions of a draft's product.
+pub fn diff_revisions(
+    ctx: &Context,
+    id: &str,
+    from: u32,
+    to: u32,
+) -> Result<Vec<ChangeDto>, ApiError> {
+    let a = revision_doc(ctx, id, from)?;
+    let b = revision_doc(ctx, id, to)?;
+    Ok(change_dtos(diff(&a.product, &b.product)))
+}
+
+/// What a modification draft changes in the live product.
+pub fn diff_live(ctx: &Context, id: &str) -> Result<Vec<ChangeDto>, ApiError> {
+    let (_, doc) = load(ctx, id)?;
+    let live = doc
+        .live
+        .as_ref()
+        .ok_or_else(|| ApiError::invalid("id", "only modification drafts have a live copy"))?;
+    Ok(change_dtos(diff(live, &doc.product)))
+}
+
+/// Makes an old revision current again, as a new revision (nothing is lost).
+pub fn restore(ctx: &Context, id: &str, revision: u32) -> Result<DraftView, ApiError> {
+    let doc = revision_doc(ctx, id, revision)?;
+    let (write, findings) = prepare(ctx, &doc)?;
+    let row =
+        ctx.store()?
+            .save_draft(id, None, &write, &format!("restored revision {revision}"))?;
+    view(row, findings)
+}
+
+pub fn delete(ctx: &Context, id: &str) -> Result<(), ApiError> {
+    ctx.store()?.delete_draft(id)?;
+    Ok(())
+}
+
+/// The draft document as pretty JSON (the public format).
+pub fn export(ctx: &Context, id: &str) -> Result<String, ApiError> {
+    Ok(load(ctx, id)?.1.to_json_pretty())
+}
+
+/// Adds a draft from a document file's text; it gets a new id.
+pub fn import(ctx: &Context, text: &str) -> Result<DraftView, ApiError> {
+    let doc =
+        DraftDocument::from_json(text).map_err(|e| ApiError::invalid("file", e.to_string()))?;
+    insert(ctx, &doc, "imported")
+}
+
+/// Lints a draft document that is not (or not yet) in the store.
+pub fn lint_text(ctx: &Context, text: &str) -> Result<Vec<FindingDto>, ApiError> {
+    let doc =
+        DraftDocument::from_json(text).map_err(|e| ApiError::invalid("file", e.to_string()))?;
+    Ok(lint::lint(&doc, &support_info(ctx)?, ctx.rules())
+        .into_iter()
+        .map(finding_dto)
+        .collect())
+}
+
+/// Stores a file (sent base64-encoded by the UI) and returns its reference for the document.
+pub fn attach(
+    ctx: &Context,
+    file_name: &str,
+    base64_content: &str,
+) -> Result<serde_json::Value, ApiError> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(base64_content.trim())
+        .map_err(|e| ApiError::invalid("content", format!("not base64: {e}")))?;
+    attach_bytes(ctx, file_name, &bytes)
+}
+
+pub fn attach_bytes(
+    ctx: &Context,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<serde_json::Value, ApiError> {
+    let a: Attachment =
+        ctx.store()?
+            .put_attachment(&ctx.data_dir().attachments(), file_name, bytes)?;
+    serde_json::to_value(a).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// Live products to start a modification from. Until marketplace sync exists these are the
+/// fixtures shipped with Koodesk (and anything imported).
+pub fn live_catalog() -> Vec<(LiveProductDto, Product)> {
+    crate::fixtures::live_products()
+        .into_iter()
+        .map(|(id, p)| {
+            (
+                LiveProductDto {
+                    id: id.clone(),
+                    name: p.basic.name.clone(),
+                    delivery_method: p.method().tag().into(),
+                },
+                p,
+            )
+        })
+        .collect()
+}
+
+pub fn create_modification_of(ctx: &Context, live_product_id: &str) -> Result<DraftView, ApiError> {
+    let (_, product) = live_catalog()
+        .into_iter()
+        .find(|(l, _)| l.id == live_product_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("no live product {live_product_id}"),
+            )
+        })?;
+    create_modification(ctx, live_product_id, product)
+}
+
+/// Choices the editor offers, straight from the domain rules.
+pub fn options() -> crate::dto::DraftOptions {
+    use koodesk_domain::lint::spec_rules::allowed_billing_modes;
+    let tag = |m: &koodesk_domain::spec::BillingMode| {
+        serde_json::to_value(m)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    };
+    crate::dto::DraftOptions {
+        methods: DeliveryMethod::ALL
+            .into_iter()
+            .map(|m| crate::dto::MethodOptions {
+                method: m.tag().into(),
+                billing_modes: allowed_billing_modes(m).iter().map(tag).collect(),
+                traded: m.is_traded(),
+                software: m.is_software(),
+            })
+            .collect(),
+        preset_attribute_names: koodesk_domain::spec::PRESET_ATTRIBUTE_NAMES
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        max_after_sales_groups: koodesk_domain::support::MAX_AFTER_SALES_GROUPS as u32,
+    }
+}

@@ -1,0 +1,148 @@
+//! A seller prepares a professional-service release, meets a lint error, fixes it, and the app is
+//! killed (SIGKILL) right after an edit: on the next start the edit is there.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use koodesk_e2e::{
+    click, kill_app, screenshot, type_into, wait_attr, wait_for, wait_for_text, wait_gone, Driver,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "desktop E2E: `cargo xtask test` runs it under Xvfb with tauri-driver"]
+async fn a_draft_survives_the_app_being_killed_right_after_an_edit() -> anyhow::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let data = tmp.path().join("data");
+    let driver = Driver::start(&data, &tmp.path().join("home")).await?;
+
+    let c = driver.launch().await?;
+    click(&c, "[data-testid=new-product]").await?;
+    click(&c, "[data-testid=new-professional_service]").await?;
+    wait_for(&c, "[data-testid=f-name]").await?;
+    let counts = wait_for(&c, "[data-testid=lint-counts]")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        counts.contains("errors"),
+        "a new draft has errors: {counts}"
+    );
+
+    type_into(&c, "[data-testid=f-name]", "Database Migration Service").await?;
+    type_into(&c, "[data-testid=f-version]", "v0.1").await?;
+    type_into(
+        &c,
+        "[data-testid=f-overview]",
+        "We move your databases to the cloud with no data loss.",
+    )
+    .await?;
+    type_into(
+        &c,
+        "[data-testid=f-description]",
+        "Assessment, migration and verification of MySQL and PostgreSQL databases, with a rollback plan.",
+    )
+    .await?;
+    click(&c, "[data-testid=f-flow-standard]").await?;
+    type_into(&c, "[data-testid=f-days]", "10").await?;
+    click(&c, "[data-testid=add-template]").await?;
+    type_into(&c, "[data-testid=f-template-0-title]", "Migration request").await?;
+    type_into(
+        &c,
+        "[data-testid=f-template-0-form]",
+        "data-migration-request",
+    )
+    .await?;
+    click(&c, "[data-testid=add-spec]").await?;
+    click(&c, "[data-testid=spec-0-mode-one_time]").await?;
+    type_into(&c, "[data-testid=spec-0-price-0]", "4999").await?;
+
+    // The version is wrong: the linter says so next to the field and in the summary.
+    wait_for(&c, "#f-product_basic_version [data-rule='version.format']").await?;
+    wait_for(&c, "[data-testid=summary-item][data-rule='version.format']").await?;
+    screenshot(&c, "draft-lint-error").await?;
+
+    type_into(&c, "[data-testid=f-version]", "V1.0").await?;
+    wait_gone(&c, "[data-rule='version.format']").await?;
+    wait_attr(&c, "[data-testid=save-status]", "data-state", "saved").await?;
+    screenshot(&c, "draft-fixed").await?;
+
+    // One more edit, then the process dies without any chance to flush.
+    let before: u32 = c
+        .find(Locator::Css("[data-testid=save-status]"))
+        .await?
+        .attr("data-revision")
+        .await?
+        .unwrap_or_default()
+        .parse()?;
+    wait_for(&c, "[data-testid=f-name]")
+        .await?
+        .send_keys(" Pro")
+        .await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let el = c.find(Locator::Css("[data-testid=save-status]")).await?;
+        let rev: u32 = el
+            .attr("data-revision")
+            .await?
+            .unwrap_or_default()
+            .parse()?;
+        if rev > before && el.attr("data-state").await?.as_deref() == Some("saved") {
+            break;
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the edit was never saved"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(kill_app(&data), 1, "exactly one app process to kill");
+    drop(c);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let c = driver.launch().await?;
+    let row = wait_for(&c, "[data-testid=draft-row] a").await?;
+    assert_eq!(row.text().await?, "Database Migration Service Pro");
+    row.click().await?;
+    let name = wait_for(&c, "[data-testid=f-name]").await?;
+    assert_eq!(
+        name.prop("value").await?.unwrap_or_default(),
+        "Database Migration Service Pro"
+    );
+    let version = c.find(Locator::Css("[data-testid=f-version]")).await?;
+    assert_eq!(version.prop("value").await?.unwrap_or_default(), "V1.0");
+    let price = c.find(Locator::Css("[data-testid=spec-0-price-0]")).await?;
+    assert_eq!(price.prop("value").await?.unwrap_or_default(), "4999.00");
+    assert!(c
+        .find_all(Locator::Css("[data-rule='sku.price']"))
+        .await?
+        .is_empty());
+    let title = c.find(Locator::Css("[data-testid=editor-title]")).await?;
+    assert_eq!(
+        title.prop("textContent").await?.unwrap_or_default(),
+        "Database Migration Service Pro"
+    );
+    screenshot(&c, "draft-after-kill").await?;
+
+    // The history shows every save, and the list search finds the draft.
+    click(&c, "[data-testid=show-history]").await?;
+    wait_for(&c, "[data-testid=revision]").await?;
+    assert!(
+        c.find_all(Locator::Css("[data-testid=revision]"))
+            .await?
+            .len()
+            >= 3
+    );
+    screenshot(&c, "draft-history").await?;
+    click(&c, "[data-testid=back]").await?;
+    type_into(&c, "[data-testid=draft-search]", "migra").await?;
+    wait_for_text(
+        &c,
+        "[data-testid=draft-row] a",
+        "Database Migration Service Pro",
+    )
+    .await?;
+    screenshot(&c, "draft-list").await?;
+    let _ = c.close().await;
+    driver.stop().await;
+    Ok(())
+}
