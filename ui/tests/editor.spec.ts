@@ -44,3 +44,37 @@ test("a typed SKU price reaches the document", async ({ page }) => {
   expect((last.args.doc as typeof draft).product.specifications[0]!.skus[0]!.price).toBe("4999");
   await expect(page.getByTestId("spec-0-price-0")).toHaveValue("4999");
 });
+
+test("the list searches as you type and New product opens the editor", async ({ page }) => {
+  const named = (name: string) => ({ ...draft, product: { ...draft.product, basic: { ...draft.product.basic, name } } });
+  await installIpcMock(page, { drafts: { "d-1": named("Database Migration"), "d-2": named("Backup Vault") } });
+  await page.goto("/#/products");
+  await expect(page.getByTestId("draft-row")).toHaveCount(2);
+  await page.getByTestId("draft-search").fill("migr");
+  await expect(page.getByTestId("draft-row")).toHaveCount(1);
+  await expect(page.getByTestId("draft-row")).toContainText("Database Migration");
+  const lists = (await ipcCalls(page)).filter((c) => c.cmd === "list_drafts");
+  expect((lists.at(-1)!.args.filter as { query: string }).query).toBe("migr");
+
+  await page.getByTestId("new-product").click();
+  await page.getByTestId("new-professional_service").click();
+  await expect(page).toHaveURL(/#\/products\/d-new-3$/);
+  await expect(page.getByTestId("f-name")).toHaveValue("");
+  const created = (await ipcCalls(page)).find((c) => c.cmd === "create_draft");
+  expect(created?.args).toEqual({ deliveryMethod: "professional_service" });
+});
+
+test("clicking a finding in the summary moves to its field", async ({ page }) => {
+  await installIpcMock(page, { drafts: { "d-1": draft } });
+  await page.goto("/#/products/d-1");
+  await page.getByTestId("summary-item").first().click();
+  await expect(page.getByTestId("f-name")).toBeFocused();
+});
+
+test("Services & support adds a group and saves it", async ({ page }) => {
+  await installIpcMock(page);
+  await page.goto("/#/products/support");
+  await page.getByTestId("add-group").click();
+  await page.getByTestId("support-group").getByRole("textbox").first().fill("Migration support");
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __support?: { after_sales_groups: { name: string }[] } }).__support?.after_sales_groups[0]?.name)).toBe("Migration support");
+});

@@ -101,11 +101,28 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
           case "live_products":
             return [];
           case "list_drafts":
-            return [...drafts.keys()].map((id) => {
+            return [...drafts.keys()]
+              .filter((id) => {
+                const q = String((args.filter as { query?: string | null })?.query ?? "").toLowerCase();
+                return !q || drafts.get(id)!.doc.product.basic.name.toLowerCase().includes(q);
+              })
+              .map((id) => {
               const v = view(id);
               return { id, kind: "release", name: v.doc.product.basic.name, delivery_method: "professional_service", revision: v.revision,
                 errors: v.errors, warnings: 0, state: v.errors ? "has_errors" : "ready", updated_at: v.updated_at };
             });
+          case "create_draft": {
+            const id = `d-new-${drafts.size + 1}`;
+            const template = JSON.parse(JSON.stringify([...drafts.values()][0]?.doc ?? { product: { basic: { name: "" }, specifications: [] } })) as Doc;
+            template.product.basic.name = "";
+            drafts.set(id, { revision: 1, doc: template });
+            return view(id);
+          }
+          case "save_support": {
+            const info = args.info as { after_sales_groups: unknown[] };
+            w.__support = info;
+            return { revision: Number(args.baseRevision ?? 0) + 1, info, findings: [] };
+          }
           case "get_draft":
             return view(String(args.id));
           case "save_draft": {

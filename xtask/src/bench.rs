@@ -58,11 +58,48 @@ pub fn run() -> Result<()> {
         "koodesk-app",
         "-p",
         "bare-tauri",
+        "-p",
+        "store-bench",
     ]))?;
     let release = crate::target_dir().join("release");
-    let rows = startup_and_memory(&release.join("koodesk-app"), &release.join("bare-tauri"))?;
+    let mut rows = drafts_store(&release.join("store-bench"))?;
+    rows.extend(startup_and_memory(
+        &release.join("koodesk-app"),
+        &release.join("bare-tauri"),
+    )?);
     print_table(&rows);
     Ok(())
+}
+
+/// Runs the store benchmark and reads its `ROW|…` lines.
+fn drafts_store(bin: &Path) -> Result<Vec<Row>> {
+    step("drafts: list and search over 10 000 drafts");
+    let out = Command::new(bin)
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("running {}", bin.display()))?;
+    if !out.status.success() {
+        bail!("{} failed", bin.display());
+    }
+    Ok(parse_rows(&String::from_utf8_lossy(&out.stdout)))
+}
+
+fn parse_rows(text: &str) -> Vec<Row> {
+    text.lines()
+        .filter_map(|l| {
+            let parts: Vec<&str> = l.strip_prefix("ROW|")?.split('|').collect();
+            let [metric, k, b, name, unit] = parts.as_slice() else {
+                return None;
+            };
+            Some(Row {
+                metric: metric.to_string(),
+                koodesk: k.parse().ok()?,
+                baseline: b.parse().ok()?,
+                baseline_name: name.to_string(),
+                unit: if *unit == "ms" { "ms" } else { "" },
+            })
+        })
+        .collect()
 }
 
 fn startup_and_memory(koodesk: &Path, bare: &Path) -> Result<Vec<Row>> {
@@ -233,6 +270,16 @@ fn print_table(rows: &[Row]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn benchmark_rows_are_read_from_the_bench_output() {
+        let rows = parse_rows(
+            "noise\nROW|search p95 (ms)|1.50|0.75|raw FTS5 query|ms\nROW|broken|x|1|y|ms\n",
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].metric, "search p95 (ms)");
+        assert_eq!((rows[0].koodesk, rows[0].baseline), (1.5, 0.75));
+    }
 
     #[test]
     fn median_of_odd_and_even_samples() {

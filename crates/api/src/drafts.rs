@@ -189,9 +189,10 @@ pub fn list(ctx: &Context, filter: &DraftFilter) -> Result<Vec<DraftListItem>, A
         query: filter.query.clone().filter(|q| !q.trim().is_empty()),
         delivery_method: filter.delivery_method.clone().filter(|m| !m.is_empty()),
         state: filter.state.map(|s| match s {
-            DraftState::HasErrors => StateFilter::HasErrors,
-            DraftState::Ready => StateFilter::Ready,
-            DraftState::Submitted => StateFilter::Submitted,
+            crate::dto::StateFilter::Draft => StateFilter::Unsubmitted,
+            crate::dto::StateFilter::HasErrors => StateFilter::HasErrors,
+            crate::dto::StateFilter::Ready => StateFilter::Ready,
+            crate::dto::StateFilter::Submitted => StateFilter::Submitted,
         }),
         limit: None,
     };

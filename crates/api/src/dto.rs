@@ -97,6 +97,17 @@ pub enum DraftState {
     Submitted,
 }
 
+/// Which drafts a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum StateFilter {
+    /// Not yet submitted, with or without errors.
+    Draft,
+    HasErrors,
+    Ready,
+    Submitted,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct DraftListItem {
     pub id: String,
@@ -115,7 +126,7 @@ pub struct DraftListItem {
 pub struct DraftFilter {
     pub query: Option<String>,
     pub delivery_method: Option<String>,
-    pub state: Option<DraftState>,
+    pub state: Option<StateFilter>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

@@ -1,6 +1,6 @@
 //! The drafts API over a real data folder: what the app and the CLI both rely on.
 
-use koodesk_api::dto::{DraftFilter, DraftState};
+use koodesk_api::dto::{DraftFilter, StateFilter};
 use koodesk_api::paths::DataDir;
 use koodesk_api::{drafts, support, Context, ErrorCode};
 use serde_json::json;
@@ -176,12 +176,30 @@ fn lists_filter_by_state_and_method_and_the_after_sales_group_comes_from_support
     let with_errors = drafts::list(
         &c,
         &DraftFilter {
-            state: Some(DraftState::HasErrors),
+            state: Some(StateFilter::HasErrors),
             ..Default::default()
         },
     )
     .unwrap();
     assert_eq!(with_errors.len(), 2, "both still miss required attachments");
+    let unsubmitted = drafts::list(
+        &c,
+        &DraftFilter {
+            state: Some(StateFilter::Draft),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(unsubmitted.len(), 2);
+    let submitted = drafts::list(
+        &c,
+        &DraftFilter {
+            state: Some(StateFilter::Submitted),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(submitted.is_empty());
     let found = drafts::list(
         &c,
         &DraftFilter {

@@ -67,6 +67,8 @@ pub struct RevisionInfo {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StateFilter {
+    /// Not submitted (with or without errors).
+    Unsubmitted,
     /// Not submitted and with blocking errors.
     HasErrors,
     /// Not submitted and without blocking errors.
@@ -261,6 +263,7 @@ impl Store {
             args.push(m.clone().into());
         }
         match f.state {
+            Some(StateFilter::Unsubmitted) => sql.push_str(" AND d.submitted = 0"),
             Some(StateFilter::HasErrors) => sql.push_str(" AND d.submitted = 0 AND d.errors > 0"),
             Some(StateFilter::Ready) => sql.push_str(" AND d.submitted = 0 AND d.errors = 0"),
             Some(StateFilter::Submitted) => sql.push_str(" AND d.submitted = 1"),

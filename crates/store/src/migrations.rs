@@ -43,7 +43,7 @@ const MIGRATION_SQL: &[&str] = &[
         updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
         deleted_at      TEXT
     ) STRICT;
-    CREATE INDEX drafts_by_update ON drafts (account, deleted_at, updated_at DESC);
+    CREATE INDEX drafts_recent ON drafts (deleted_at, updated_at DESC, id);
     CREATE TABLE draft_revisions (
         draft_id TEXT NOT NULL REFERENCES drafts (id),
         revision INTEGER NOT NULL,

@@ -84,13 +84,13 @@ export type DraftFilter = DraftFilter_Serialize | DraftFilter_Deserialize;
 export type DraftFilter_Deserialize = {
 	query?: string | null,
 	delivery_method?: string | null,
-	state?: DraftState | null,
+	state?: StateFilter | null,
 };
 
 export type DraftFilter_Serialize = {
 	query: string | null,
 	delivery_method: string | null,
-	state: DraftState | null,
+	state: StateFilter | null,
 };
 
 export type DraftListItem = {
@@ -202,6 +202,11 @@ export type Settings = {
 export type SettingsChanged = Settings;
 
 export type Severity = "error" | "warning";
+
+/**  Which drafts a list shows. */
+export type StateFilter = 
+/**  Not yet submitted, with or without errors. */
+"draft" | "has_errors" | "ready" | "submitted";
 
 export type SupportView = {
 	revision: number,

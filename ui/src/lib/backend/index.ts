@@ -17,6 +17,7 @@ import {
   type LiveProductDto,
   type RevisionDto,
   type Settings,
+  type StateFilter,
   type SupportView as RawSupportView,
 } from "./bindings";
 import type { Attachment, DraftDocument, SupportInfo } from "./formats";
@@ -37,6 +38,7 @@ export type {
   LiveProductDto,
   RevisionDto,
   Settings,
+  StateFilter,
   SupportInfo,
 };
 

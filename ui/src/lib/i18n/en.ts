@@ -265,6 +265,11 @@ export const en = {
   "support.addGroup": "Add a group",
   "support.removeGroup": "Remove this group",
   "error.restoreBackup": "Restore the latest backup",
+  "state.draft": "Draft (not submitted)",
+  "state.live": "Live products",
+  "drafts.noLive": "No live products match.",
+  "drafts.col.id": "Marketplace id",
+  "drafts.modify": "Modify",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -266,4 +266,9 @@ export const zhCN: Record<MessageKey, string> = {
   "support.addGroup": "添加客服组",
   "support.removeGroup": "删除此客服组",
   "error.restoreBackup": "恢复最近的备份",
+  "state.draft": "草稿（未提交）",
+  "state.live": "在售商品",
+  "drafts.noLive": "没有符合条件的在售商品。",
+  "drafts.col.id": "云商店 ID",
+  "drafts.modify": "变更",
 };

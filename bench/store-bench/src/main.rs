@@ -1,0 +1,283 @@
+//! Draft list and search with 10 000 drafts, through Koodesk's API, beside the raw SQLite query
+//! that returns the same rows (the floor). Prints `ROW|metric|koodesk|baseline|baseline name|unit`
+//! lines for `cargo xtask bench`.
+
+use std::time::{Duration, Instant};
+
+use koodesk_api::dto::DraftFilter;
+use koodesk_api::paths::DataDir;
+use koodesk_api::{drafts, Context};
+use koodesk_domain::draft::DraftDocument;
+use koodesk_domain::product::{DeliveryMethod, Highlight, Product};
+use koodesk_store::{DraftWrite, SearchFields, Store};
+
+const DRAFTS: usize = 10_000;
+const RUNS: usize = 60;
+
+const WORDS: &[&str] = &[
+    "migration",
+    "backup",
+    "database",
+    "firewall",
+    "kubernetes",
+    "analytics",
+    "training",
+    "support",
+    "monitoring",
+    "storage",
+    "network",
+    "security",
+    "mysql",
+    "postgres",
+    "recovery",
+    "consulting",
+    "integration",
+    "pipeline",
+    "dashboard",
+    "compliance",
+];
+
+/// A deterministic pseudo-random generator (xorshift), so every run builds the same data.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn word(&mut self) -> &'static str {
+        WORDS[(self.next() % WORDS.len() as u64) as usize]
+    }
+    /// A word from a 4 000-word vocabulary, Zipf-like: a few words are common, most are rare.
+    fn vocab(&mut self) -> String {
+        let r = (self.next() % 1_000_000) as f64 / 1_000_000.0;
+        synthetic_word((r * r * 4000.0) as usize)
+    }
+}
+
+/// The n-th made-up word: three syllables, deterministic.
+fn synthetic_word(n: usize) -> String {
+    const SYL: &[&str] = &[
+        "ka", "lo", "mi", "ran", "tes", "vor", "ul", "pen", "dri", "sho", "gat", "ne", "bix",
+        "qua", "zel", "fo",
+    ];
+    let s = SYL.len();
+    format!(
+        "{}{}{}",
+        SYL[n % s],
+        SYL[(n / s) % s],
+        SYL[(n / (s * s)) % s]
+    )
+}
+
+fn product(rng: &mut Rng, i: usize) -> Product {
+    let methods = DeliveryMethod::ALL;
+    let mut p = Product::new(methods[i % methods.len()]);
+    p.basic.name = format!("{} {} service {i}", rng.word(), rng.word());
+    p.basic.version = "V1.0".into();
+    p.details.overview = (0..12).map(|_| rng.vocab()).collect::<Vec<_>>().join(" ");
+    p.details.description = (0..120).map(|_| rng.vocab()).collect::<Vec<_>>().join(" ");
+    p.details.highlights = (0..3)
+        .map(|_| Highlight {
+            title: rng.word().into(),
+            text: format!("{} {}", rng.word(), rng.word()),
+        })
+        .collect();
+    p
+}
+
+fn fill(store: &mut Store, ctx_rules_counts: impl Fn(&DraftDocument) -> (u32, u32)) {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for i in 0..DRAFTS {
+        let doc = DraftDocument::release(product(&mut rng, i));
+        let (errors, warnings) = ctx_rules_counts(&doc);
+        let p = &doc.product;
+        let w = DraftWrite {
+            kind: "release".into(),
+            live_product_id: None,
+            name: p.basic.name.clone(),
+            delivery_method: p.method().tag().into(),
+            doc: serde_json::to_string(&doc).unwrap_or_default(),
+            errors,
+            warnings,
+            search: SearchFields {
+                name: p.basic.name.clone(),
+                overview: p.details.overview.clone(),
+                description: p.details.description.clone(),
+                highlights: p
+                    .details
+                    .highlights
+                    .iter()
+                    .map(|h| format!("{} {}", h.title, h.text))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            },
+        };
+        if let Err(e) = store.create_draft(&format!("d-{i:05}"), &w, "created") {
+            eprintln!("store-bench: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn percentile(mut v: Vec<Duration>, p: f64) -> f64 {
+    v.sort();
+    let idx = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[idx.min(v.len() - 1)].as_secs_f64() * 1000.0
+}
+
+fn time<T>(mut f: impl FnMut(usize) -> T) -> Vec<Duration> {
+    for i in 0..5 {
+        std::hint::black_box(f(i)); // warm the page cache and statement cache
+    }
+    (0..RUNS)
+        .map(|i| {
+            let t = Instant::now();
+            std::hint::black_box(f(i));
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| {
+        eprintln!("store-bench: {e}");
+        std::process::exit(2)
+    });
+    let data = DataDir::at(dir.path());
+    let ctx = Context::open(data.clone()).unwrap_or_else(|e| {
+        eprintln!("store-bench: {e}");
+        std::process::exit(2)
+    });
+    let started = Instant::now();
+    {
+        let rules = ctx.rules().clone();
+        let support = koodesk_domain::support::SupportInfo::default();
+        let mut store = ctx.store().unwrap_or_else(|e| {
+            eprintln!("store-bench: {e}");
+            std::process::exit(2)
+        });
+        fill(&mut store, |d| {
+            let f = koodesk_domain::lint::lint(d, &support, &rules);
+            let (e, w) = koodesk_domain::lint::counts(&f);
+            (e as u32, w as u32)
+        });
+    }
+    eprintln!(
+        "store-bench: {DRAFTS} drafts written in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let raw = rusqlite::Connection::open(data.database()).unwrap_or_else(|e| {
+        eprintln!("store-bench: {e}");
+        std::process::exit(2)
+    });
+    let list_sql = "SELECT d.id, d.kind, d.name, d.delivery_method, d.revision, d.errors, d.warnings,
+                           d.submitted, d.updated_at
+                    FROM drafts d WHERE d.deleted_at IS NULL ORDER BY d.updated_at DESC, d.id LIMIT 500";
+    let search_sql = "SELECT d.id, d.kind, d.name, d.delivery_method, d.revision, d.errors, d.warnings,
+                             d.submitted, d.updated_at
+                      FROM drafts d JOIN drafts_fts ON drafts_fts.rowid = d.rowid AND drafts_fts MATCH ?1
+                      WHERE d.deleted_at IS NULL ORDER BY drafts_fts.rank, d.updated_at DESC LIMIT 500";
+    let raw_rows = |sql: &str, arg: Option<&str>| -> usize {
+        let Ok(mut stmt) = raw.prepare_cached(sql) else {
+            return 0;
+        };
+        let mapper = |r: &rusqlite::Row<'_>| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, bool>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        };
+        let rows = match arg {
+            Some(a) => stmt.query_map([a], mapper).map(|it| it.count()),
+            None => stmt.query_map([], mapper).map(|it| it.count()),
+        };
+        rows.unwrap_or(0)
+    };
+
+    let api_list = time(|_| {
+        drafts::list(&ctx, &DraftFilter::default())
+            .map(|v| v.len())
+            .unwrap_or(0)
+    });
+    let raw_list = time(|_| raw_rows(list_sql, None));
+    // Half the searches are a product word plus a description word, half a single rarer word.
+    let queries: Vec<String> = (0..RUNS + 5)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!(
+                    "{} {}",
+                    WORDS[i % WORDS.len()],
+                    synthetic_word(i * 37 % 400)
+                )
+            } else {
+                synthetic_word(300 + i * 53 % 3000)
+            }
+        })
+        .collect();
+    let api_search = time(|i| {
+        drafts::list(
+            &ctx,
+            &DraftFilter {
+                query: Some(queries[i].clone()),
+                ..Default::default()
+            },
+        )
+        .map(|v| v.len())
+        .unwrap_or(0)
+    });
+    let raw_search = time(|i| {
+        let q = queries[i]
+            .split_whitespace()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(" ");
+        raw_rows(search_sql, Some(&q))
+    });
+    let hits: Vec<usize> = queries
+        .iter()
+        .take(10)
+        .map(|q| {
+            drafts::list(
+                &ctx,
+                &DraftFilter {
+                    query: Some(q.clone()),
+                    ..Default::default()
+                },
+            )
+            .map(|v| v.len())
+            .unwrap_or(0)
+        })
+        .collect();
+    eprintln!("store-bench: hits of the first searches (capped at 500): {hits:?}");
+
+    println!(
+        "ROW|list 500 of {DRAFTS} drafts, p50 (ms)|{:.2}|{:.2}|raw SQLite query|ms",
+        percentile(api_list.clone(), 0.5),
+        percentile(raw_list.clone(), 0.5)
+    );
+    println!(
+        "ROW|list 500 of {DRAFTS} drafts, p95 (ms)|{:.2}|{:.2}|raw SQLite query|ms",
+        percentile(api_list, 0.95),
+        percentile(raw_list, 0.95)
+    );
+    println!(
+        "ROW|search {DRAFTS} drafts, one or two words, p50 (ms)|{:.2}|{:.2}|raw FTS5 query|ms",
+        percentile(api_search.clone(), 0.5),
+        percentile(raw_search.clone(), 0.5)
+    );
+    println!(
+        "ROW|search {DRAFTS} drafts, one or two words, p95 (ms)|{:.2}|{:.2}|raw FTS5 query|ms",
+        percentile(api_search, 0.95),
+        percentile(raw_search, 0.95)
+    );
+}
