@@ -31,6 +31,9 @@ pub const TEST_PACKAGES: &[&str] = &[
     "at-spi2-core",
     "chromium",
     "fonts-noto-cjk",
+    "libreoffice-calc-nogui",
+    "libreoffice-writer-nogui",
+    "poppler-utils",
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -53,7 +56,53 @@ pub fn prepare(purpose: Purpose) -> Result<()> {
     npm_ci()?;
     if purpose == Purpose::Test {
         tauri_driver()?;
+        python_readers()?;
     }
+    Ok(())
+}
+
+/// The Python the template tests use to check generated files with openpyxl and python-docx:
+/// a virtual environment in target/ with the pinned versions.
+pub fn python_path() -> PathBuf {
+    let venv = crate::target_dir().join("pyenv");
+    if cfg!(windows) {
+        venv.join("Scripts").join("python.exe")
+    } else {
+        venv.join("bin").join("python")
+    }
+}
+
+fn python_readers() -> Result<()> {
+    step("Python readers (openpyxl, python-docx)");
+    let requirements = crate::root().join("crates/templates/tests/py/requirements.txt");
+    let python = python_path();
+    if !python.is_file() {
+        let venv = crate::target_dir().join("pyenv");
+        let system = if cfg!(windows) { "python" } else { "python3" };
+        sh::run(Command::new(system).arg("-m").arg("venv").arg(&venv)).context(
+            "creating a Python virtual environment (on Debian: apt-get install python3-venv)",
+        )?;
+    }
+    let stamp = crate::target_dir().join("pyenv/.requirements");
+    let wanted =
+        std::fs::read_to_string(&requirements).context("reading the Python requirements")?;
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        println!("    up to date");
+        return Ok(());
+    }
+    sh::run(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements),
+    )?;
+    std::fs::write(&stamp, wanted)?;
     Ok(())
 }
 

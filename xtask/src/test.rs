@@ -52,7 +52,7 @@ pub fn run() -> Result<()> {
     done("clippy");
 
     step("Rust tests (workspace)");
-    sh::run(&mut cargo(&["test", "--workspace"]))?;
+    sh::run(cargo(&["test", "--workspace"]).env("KOODESK_PYTHON", setup::python_path()))?;
     done("Rust tests");
 
     step("UI browser tests (Playwright, Chromium, IPC mocked)");

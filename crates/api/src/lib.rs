@@ -15,6 +15,7 @@ pub mod logging;
 pub mod paths;
 pub mod settings;
 pub mod support;
+pub mod templates;
 pub mod window;
 
 pub use context::Context;

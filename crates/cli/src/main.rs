@@ -1,6 +1,7 @@
 //! `koodesk`: the headless command line over the same API the desktop app uses.
 
 mod drafts;
+mod template;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,11 @@ enum Command {
         #[command(subcommand)]
         command: drafts::DraftsCommand,
     },
+    /// Generate request templates and read filled ones back.
+    Template {
+        #[command(subcommand)]
+        command: template::TemplateCommand,
+    },
     /// Check a draft (by id) or a draft file against KooGallery's release requirements.
     /// Exits with 1 when there are blocking errors.
     Lint {
@@ -52,6 +58,13 @@ fn main() -> ExitCode {
         Command::Doctor { json } => run_doctor(json),
         Command::Drafts { command } => with_context(|ctx| drafts::run(ctx, command)),
         Command::Lint { target, json } => with_context(|ctx| drafts::lint(ctx, &target, json)),
+        Command::Template { command } => match template::run(command) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("koodesk: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

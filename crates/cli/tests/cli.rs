@@ -147,3 +147,71 @@ fn drafts_round_trip_through_export_and_import_and_lint_sets_the_exit_code() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn templates_are_generated_and_an_untouched_one_reads_back_with_required_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples/data-migration-request.json");
+    for format in ["xlsx", "docx"] {
+        let out = dir.path().join(format!("t.{format}"));
+        let st = koodesk(dir.path())
+            .args([
+                "template",
+                "generate",
+                "--form",
+                form.to_str().unwrap(),
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+                "--lang",
+                "zh-CN",
+            ])
+            .output()
+            .unwrap();
+        assert!(st.status.success(), "{st:?}");
+        let st = koodesk(dir.path())
+            .args([
+                "template",
+                "read",
+                "--form",
+                form.to_str().unwrap(),
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            st.status.code(),
+            Some(1),
+            "an empty template has missing required fields"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
+        assert_eq!(report["form_id"], "data-migration-request");
+        let keys: Vec<&str> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["key"].as_str().unwrap())
+            .collect();
+        assert!(
+            keys.contains(&"company") && keys.contains(&"start_date"),
+            "{keys:?}"
+        );
+    }
+    let st = koodesk(dir.path())
+        .args([
+            "template",
+            "generate",
+            "--form",
+            form.to_str().unwrap(),
+            "--format",
+            "pdf",
+            "-o",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(st.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&st.stderr).contains("use xlsx or docx"));
+}

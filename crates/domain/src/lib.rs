@@ -6,6 +6,7 @@
 
 pub mod diff;
 pub mod draft;
+pub mod form;
 pub mod lint;
 pub mod money;
 pub mod product;

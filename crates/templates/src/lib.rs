@@ -1,0 +1,103 @@
+//! Request templates: a [`RequestForm`] turned into an Excel workbook ([`xlsx`]) and a Word
+//! document ([`docx`]) that customers fill in, and a filled file read back into checked, typed values
+//! ([`read`]). Files carry the form id and version and a map from cells to field keys, so they are
+//! read by key, not by position. Hostile files are refused within fixed limits ([`limits`]).
+
+pub mod docx;
+pub mod limits;
+pub mod read;
+mod strings;
+pub mod xlsx;
+mod zipfile;
+
+use koodesk_domain::form::RequestForm;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use read::read;
+
+/// How to generate a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// `en` or `zh-CN`: the language of labels and instructions.
+    pub lang: String,
+    /// The product the template belongs to (recorded in the file).
+    pub product_id: Option<String>,
+    /// Empty rows offered for each repeating section.
+    pub repeating_rows: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lang: "en".into(),
+            product_id: None,
+            repeating_rows: 30,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("the workbook could not be written: {0}")]
+    Xlsx(String),
+    #[error("the document could not be written: {0}")]
+    Docx(String),
+    /// The file is well-formed but not for this form (another form id or an unknown version).
+    #[error("{0}")]
+    WrongForm(String),
+    /// Not a readable .xlsx/.docx, or not a Koodesk template.
+    #[error("{0}")]
+    Unreadable(String),
+    /// Over one of the reader's limits (a zip bomb, a huge sheet).
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+/// What a filled template says, checked against its form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadReport {
+    pub form_id: String,
+    pub version: u32,
+    /// field key → value; repeating section key → list of rows (field key → value).
+    pub values: Map<String, Value>,
+    pub errors: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The field's key.
+    pub key: String,
+    /// Repeating sections: the entry's row, counted from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    /// Where in the file: `Request!B7`, or `table 2, row 3, column 1`.
+    pub location: String,
+    pub message: String,
+}
+
+/// The ids used in files for one form (Word bookmark names, the cell map).
+pub(crate) fn is_for(
+    form: &RequestForm,
+    form_id: &str,
+    version: &str,
+) -> Result<u32, TemplateError> {
+    if form_id != form.id {
+        return Err(TemplateError::WrongForm(format!(
+            "this file is for the form \"{form_id}\", not \"{}\"",
+            form.id
+        )));
+    }
+    let v: u32 = version.trim().trim_end_matches(".0").parse().map_err(|_| {
+        TemplateError::Unreadable(format!(
+            "the file's form version \"{version}\" is not a number"
+        ))
+    })?;
+    if v != form.version {
+        return Err(TemplateError::WrongForm(format!(
+            "this file was made from version {v} of \"{}\"; this form is version {}",
+            form.id, form.version
+        )));
+    }
+    Ok(v)
+}

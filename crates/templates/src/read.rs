@@ -1,0 +1,542 @@
+//! Reading a filled request template back: typed values by field key, and every problem named by
+//! key and by where it is in the file.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, Xlsx};
+use koodesk_domain::form::{parse_value, Field, FieldType, RequestForm};
+use quick_xml::events::Event;
+use serde_json::{Map, Value};
+
+use crate::docx::{answer_bookmark, header_bookmark};
+use crate::limits::{MAX_ANSWER_CHARS, MAX_ROWS};
+use crate::xlsx::{col_name, META_MAP_ROW, META_SHEET};
+use crate::{is_for, zipfile, Problem, ReadReport, TemplateError};
+
+/// Reads a filled .xlsx or .docx (told apart by content) made from `form`.
+pub fn read(form: &RequestForm, bytes: &[u8]) -> Result<ReadReport, TemplateError> {
+    let mut zip = zipfile::open(bytes)?;
+    let is_xlsx = zip.index_for_name("xl/workbook.xml").is_some();
+    let is_docx = zip.index_for_name("word/document.xml").is_some();
+    match (is_xlsx, is_docx) {
+        (true, _) => {
+            drop(zip);
+            read_xlsx(form, bytes)
+        }
+        (_, true) => read_docx(form, &mut zip),
+        _ => Err(TemplateError::Unreadable(
+            "this is neither an Excel (.xlsx) nor a Word (.docx) file".into(),
+        )),
+    }
+}
+
+/// Accumulates values and problems field by field.
+struct Collector<'f> {
+    form: &'f RequestForm,
+    values: Map<String, Value>,
+    errors: Vec<Problem>,
+}
+
+impl<'f> Collector<'f> {
+    fn new(form: &'f RequestForm) -> Self {
+        Collector {
+            form,
+            values: Map::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn check(
+        &mut self,
+        f: &Field,
+        raw: &str,
+        row: Option<u32>,
+        location: String,
+        into: &mut Map<String, Value>,
+    ) {
+        let raw: String = raw.chars().take(MAX_ANSWER_CHARS).collect();
+        match parse_value(f, &raw) {
+            Ok(Some(v)) => {
+                into.insert(f.key.clone(), v);
+            }
+            Ok(None) => {}
+            Err(message) => self.errors.push(Problem {
+                key: f.key.clone(),
+                row,
+                location,
+                message,
+            }),
+        }
+    }
+
+    fn report(self, version: u32) -> ReadReport {
+        ReadReport {
+            form_id: self.form.id.clone(),
+            version,
+            values: self.values,
+            errors: self.errors,
+        }
+    }
+}
+
+fn unreadable(e: impl std::fmt::Display) -> TemplateError {
+    TemplateError::Unreadable(format!("the workbook cannot be read: {e}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Excel
+
+/// (sheet, 1-based first row, 1-based last row, column letters, kind)
+struct Place {
+    sheet: String,
+    first_row: u32,
+    last_row: u32,
+    column: String,
+}
+
+fn text_of(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Data::DateTime(dt) => serial_to_date(dt.as_f64()).unwrap_or_default(),
+        Data::DateTimeIso(s) => s.chars().take(10).collect(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+        Data::Empty => String::new(),
+    }
+}
+
+/// An Excel date serial (days since 1899-12-30) as `YYYY-MM-DD`.
+pub fn serial_to_date(serial: f64) -> Option<String> {
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    // Days since 1970-01-01, then the civil-from-days algorithm.
+    let z = serial.floor() as i64 - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn col_index(letters: &str) -> Option<u32> {
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    Some(
+        letters
+            .bytes()
+            .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
+            - 1,
+    )
+}
+
+/// A cell's answer as text; dates typed as numbers become `YYYY-MM-DD` for date fields.
+fn cell_text(range: &Range<Data>, row0: u32, col0: u32, field: &Field) -> String {
+    match range.get_value((row0, col0)) {
+        Some(Data::Float(f)) if matches!(field.kind, FieldType::Date) => {
+            serial_to_date(*f).unwrap_or_else(|| f.to_string())
+        }
+        Some(Data::Int(i)) if matches!(field.kind, FieldType::Date) => {
+            serial_to_date(*i as f64).unwrap_or_else(|| i.to_string())
+        }
+        Some(d) => text_of(d),
+        None => String::new(),
+    }
+}
+
+fn read_xlsx(form: &RequestForm, bytes: &[u8]) -> Result<ReadReport, TemplateError> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let meta = wb.worksheet_range(META_SHEET).map_err(|_| {
+        TemplateError::Unreadable(
+            "this workbook is not a Koodesk request template (it has no _meta sheet)".into(),
+        )
+    })?;
+    let get = |r: u32, c: u32| meta.get_value((r, c)).map(text_of).unwrap_or_default();
+    let version = is_for(form, &get(0, 1), &get(1, 1))?;
+
+    let mut places: HashMap<String, Place> = HashMap::new();
+    let mut r = META_MAP_ROW + 1;
+    while r < META_MAP_ROW + 1 + 5_000 {
+        let key = get(r, 0);
+        if key.is_empty() {
+            break;
+        }
+        let num = |c: u32| get(r, c).parse::<u32>().ok();
+        let (Some(first_row), Some(last_row)) = (num(4), num(5)) else {
+            return Err(TemplateError::Unreadable(format!(
+                "the template's cell map is damaged at row {}",
+                r + 1
+            )));
+        };
+        places.insert(
+            key,
+            Place {
+                sheet: get(r, 2),
+                first_row,
+                last_row,
+                column: get(r, 6),
+            },
+        );
+        r += 1;
+    }
+
+    let mut sheets: HashMap<String, Range<Data>> = HashMap::new();
+    let mut out = Collector::new(form);
+    for sec in &form.sections {
+        let mut located = Vec::new();
+        for f in &sec.fields {
+            let p = places.get(&f.key).ok_or_else(|| {
+                TemplateError::Unreadable(format!(
+                    "the template has no cell for the field \"{}\"",
+                    f.key
+                ))
+            })?;
+            let col0 = col_index(&p.column).ok_or_else(|| {
+                TemplateError::Unreadable(format!("the template's cell map is damaged ({})", f.key))
+            })?;
+            if !sheets.contains_key(&p.sheet) {
+                let range = wb.worksheet_range(&p.sheet).map_err(|_| {
+                    TemplateError::Unreadable(format!(
+                        "the sheet \"{}\" is missing: was it renamed or deleted?",
+                        p.sheet
+                    ))
+                })?;
+                sheets.insert(p.sheet.clone(), range);
+            }
+            located.push((f, p, col0));
+        }
+        if !sec.repeating {
+            for (f, p, col0) in located {
+                let range = &sheets[&p.sheet];
+                let raw = cell_text(range, p.first_row.saturating_sub(1), col0, f);
+                let loc = format!("{}!{}{}", p.sheet, col_name(col0 as u16), p.first_row);
+                let mut target = std::mem::take(&mut out.values);
+                out.check(f, &raw, None, loc, &mut target);
+                out.values = target;
+            }
+        } else {
+            let (first, last) = located
+                .first()
+                .map(|(_, p, _)| (p.first_row, p.last_row.min(p.first_row + MAX_ROWS)))
+                .unwrap_or((1, 0));
+            let mut rows = Vec::new();
+            for row1 in first..=last {
+                let texts: Vec<String> = located
+                    .iter()
+                    .map(|(f, p, c)| cell_text(&sheets[&p.sheet], row1 - 1, *c, f))
+                    .collect();
+                if texts.iter().all(|t| t.trim().is_empty()) {
+                    continue;
+                }
+                let mut entry = Map::new();
+                for ((f, p, c), raw) in located.iter().zip(texts) {
+                    let loc = format!("{}!{}{}", p.sheet, col_name(*c as u16), row1);
+                    out.check(f, &raw, Some(row1 - first + 1), loc, &mut entry);
+                }
+                rows.push(Value::Object(entry));
+            }
+            if !rows.is_empty() {
+                out.values.insert(sec.key.clone(), Value::Array(rows));
+            }
+        }
+    }
+    Ok(out.report(version))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Word
+
+#[derive(Default)]
+struct Doc {
+    /// tables → rows → cells → text
+    tables: Vec<Vec<Vec<String>>>,
+    /// bookmark name → (table, row, cell)
+    bookmarks: HashMap<String, (usize, usize, usize)>,
+}
+
+fn xml_error(e: impl std::fmt::Display) -> TemplateError {
+    TemplateError::Unreadable(format!("the document's XML is broken: {e}"))
+}
+
+fn parse_document(xml: &str) -> Result<Doc, TemplateError> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut doc = Doc::default();
+    // The table being filled, innermost last (nested tables are tables of their own).
+    let mut open: Vec<usize> = Vec::new();
+    let mut in_cell = false;
+    let mut cell_text_len = 0usize;
+    let push_text = |doc: &mut Doc, open: &[usize], s: &str, len: &mut usize| {
+        if let Some(&t) = open.last() {
+            if let Some(cell) = doc.tables[t].last_mut().and_then(|r| r.last_mut()) {
+                if *len < MAX_ANSWER_CHARS {
+                    cell.push_str(s);
+                    *len += s.len();
+                }
+            }
+        }
+    };
+    loop {
+        let ev = reader.read_event().map_err(xml_error)?;
+        match ev {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "tbl" => {
+                if doc.tables.len() >= 10_000 {
+                    return Err(TemplateError::TooLarge(
+                        "the document has too many tables".into(),
+                    ));
+                }
+                doc.tables.push(Vec::new());
+                open.push(doc.tables.len() - 1);
+            }
+            Event::End(e) if e.local_name().as_ref() == "tbl" => {
+                open.pop();
+            }
+            Event::Start(e) if e.local_name().as_ref() == "tr" => {
+                if let Some(&t) = open.last() {
+                    if doc.tables[t].len() as u32 >= MAX_ROWS {
+                        return Err(TemplateError::TooLarge("a table has too many rows".into()));
+                    }
+                    doc.tables[t].push(Vec::new());
+                }
+            }
+            Event::Start(e) if e.local_name().as_ref() == "tc" => {
+                if let Some(row) = open.last().and_then(|&t| doc.tables[t].last_mut()) {
+                    if row.len() >= 1_000 {
+                        return Err(TemplateError::TooLarge(
+                            "a table row has too many cells".into(),
+                        ));
+                    }
+                    row.push(String::new());
+                    in_cell = true;
+                    cell_text_len = 0;
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "tc" => in_cell = false,
+            Event::End(e) if e.local_name().as_ref() == "p" && in_cell => {
+                push_text(&mut doc, &open, "\n", &mut cell_text_len)
+            }
+            Event::Empty(e) | Event::Start(e)
+                if in_cell && matches!(e.local_name().as_ref(), "tab") =>
+            {
+                push_text(&mut doc, &open, "\t", &mut cell_text_len)
+            }
+            Event::Empty(e) | Event::Start(e)
+                if in_cell && matches!(e.local_name().as_ref(), "br" | "cr") =>
+            {
+                push_text(&mut doc, &open, "\n", &mut cell_text_len)
+            }
+            Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "bookmarkStart" => {
+                if let (true, Some(&t)) = (in_cell, open.last()) {
+                    let name = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == "name")
+                        .and_then(|a| {
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .ok()
+                                .map(|v| v.into_owned())
+                        });
+                    let r = doc.tables[t].len().saturating_sub(1);
+                    let c = doc.tables[t]
+                        .last()
+                        .map(|row| row.len().saturating_sub(1))
+                        .unwrap_or(0);
+                    if let Some(n) = name {
+                        doc.bookmarks.entry(n).or_insert((t, r, c));
+                    }
+                }
+            }
+            Event::Text(t) if in_cell => {
+                let s = t.xml10_content();
+                push_text(&mut doc, &open, &s, &mut cell_text_len)
+            }
+            Event::GeneralRef(r) if in_cell => {
+                let ch = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => match &*r {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => None,
+                    },
+                };
+                if let Some(c) = ch {
+                    push_text(
+                        &mut doc,
+                        &open,
+                        c.encode_utf8(&mut [0; 4]),
+                        &mut cell_text_len,
+                    )
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(doc)
+}
+
+/// `koodesk.form_id` and `koodesk.form_version` from docProps/custom.xml.
+fn custom_properties(xml: &str) -> Result<HashMap<String, String>, TemplateError> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut props = HashMap::new();
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event().map_err(xml_error)? {
+            Event::Start(e) if e.local_name().as_ref() == "property" => {
+                current = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "name")
+                    .and_then(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .ok()
+                            .map(|v| v.into_owned())
+                    });
+            }
+            Event::Text(t) => {
+                if let Some(name) = &current {
+                    props
+                        .entry(name.clone())
+                        .or_insert_with(String::new)
+                        .push_str(&t.xml10_content());
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "property" => current = None,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(props)
+}
+
+fn read_docx(
+    form: &RequestForm,
+    zip: &mut zipfile::Archive<'_>,
+) -> Result<ReadReport, TemplateError> {
+    let custom = zipfile::read_entry(zip, "docProps/custom.xml")?.ok_or_else(|| {
+        TemplateError::Unreadable(
+            "this document is not a Koodesk request template (it has no form id)".into(),
+        )
+    })?;
+    let props = custom_properties(&String::from_utf8_lossy(&custom))?;
+    let id = props
+        .get("koodesk.form_id")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    if id.is_empty() {
+        return Err(TemplateError::Unreadable(
+            "this document is not a Koodesk request template (it has no form id)".into(),
+        ));
+    }
+    let version = is_for(
+        form,
+        &id,
+        props
+            .get("koodesk.form_version")
+            .map(String::as_str)
+            .unwrap_or(""),
+    )?;
+    let xml = zipfile::read_entry(zip, "word/document.xml")?
+        .ok_or_else(|| TemplateError::Unreadable("the document has no body".into()))?;
+    let doc = parse_document(&String::from_utf8_lossy(&xml))?;
+
+    let cell = |t: usize, r: usize, c: usize| -> Option<String> {
+        doc.tables
+            .get(t)?
+            .get(r)?
+            .get(c)
+            .map(|s| s.trim().to_string())
+    };
+    let where_ =
+        |t: usize, r: usize, c: usize| format!("table {}, row {}, column {}", t + 1, r + 1, c + 1);
+    let mut out = Collector::new(form);
+    for (si, sec) in form.sections.iter().enumerate() {
+        if !sec.repeating {
+            for (fi, f) in sec.fields.iter().enumerate() {
+                // By bookmark; if an editor dropped it, by position (one table per section,
+                // a header row, then one row per field, the answer last).
+                let (t, r, c) = doc
+                    .bookmarks
+                    .get(&answer_bookmark(si, fi))
+                    .copied()
+                    .unwrap_or((si, fi + 1, 2));
+                let raw = cell(t, r, c).unwrap_or_default();
+                let mut target = std::mem::take(&mut out.values);
+                out.check(f, &raw, None, where_(t, r, c), &mut target);
+                out.values = target;
+            }
+        } else {
+            let cols: Vec<(usize, usize, usize)> = (0..sec.fields.len())
+                .map(|fi| {
+                    doc.bookmarks
+                        .get(&header_bookmark(si, fi))
+                        .copied()
+                        .unwrap_or((si, 0, fi))
+                })
+                .collect();
+            let Some(&(t, header_row, _)) = cols.first() else {
+                continue;
+            };
+            let n_rows = doc.tables.get(t).map(|tb| tb.len()).unwrap_or(0);
+            let mut rows = Vec::new();
+            for r in header_row + 1..n_rows {
+                let texts: Vec<String> = cols
+                    .iter()
+                    .map(|&(_, _, c)| cell(t, r, c).unwrap_or_default())
+                    .collect();
+                if texts.iter().all(|x| x.is_empty()) {
+                    continue;
+                }
+                let mut entry = Map::new();
+                for ((f, &(_, _, c)), raw) in sec.fields.iter().zip(&cols).zip(texts) {
+                    out.check(
+                        f,
+                        &raw,
+                        Some((r - header_row) as u32),
+                        where_(t, r, c),
+                        &mut entry,
+                    );
+                }
+                rows.push(Value::Object(entry));
+            }
+            if !rows.is_empty() {
+                out.values.insert(sec.key.clone(), Value::Array(rows));
+            }
+        }
+    }
+    Ok(out.report(version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_serials_become_calendar_dates() {
+        assert_eq!(serial_to_date(1.0).as_deref(), Some("1899-12-31"));
+        assert_eq!(serial_to_date(25_569.0).as_deref(), Some("1970-01-01"));
+        assert_eq!(serial_to_date(46_357.0).as_deref(), Some("2026-12-01"));
+        assert_eq!(serial_to_date(45_351.0).as_deref(), Some("2024-02-29"));
+        assert_eq!(serial_to_date(-3.0), None);
+    }
+
+    #[test]
+    fn column_letters_map_back_to_indexes() {
+        assert_eq!(col_index("A"), Some(0));
+        assert_eq!(col_index("AA"), Some(26));
+        assert_eq!(col_index("a"), None);
+        assert_eq!(col_index(""), None);
+    }
+}
