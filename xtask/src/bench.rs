@@ -48,7 +48,7 @@ pub fn run() -> Result<()> {
                 .env("KOODESK_BENCH_INNER", "1"),
         );
     }
-    setup::prepare(Purpose::Run)?;
+    setup::prepare(Purpose::Test)?;
     setup::build_ui()?;
     step("release build: koodesk-app and bare-tauri (same run, same profile)");
     sh::run(&mut cargo(&[
@@ -60,9 +60,15 @@ pub fn run() -> Result<()> {
         "bare-tauri",
         "-p",
         "store-bench",
+        "-p",
+        "template-bench",
     ]))?;
     let release = crate::target_dir().join("release");
     let mut rows = drafts_store(&release.join("store-bench"))?;
+    step("templates: a 200-field form, beside openpyxl and python-docx");
+    rows.extend(bench_rows(
+        Command::new(release.join("template-bench")).env("KOODESK_PYTHON", setup::python_path()),
+    )?);
     rows.extend(startup_and_memory(
         &release.join("koodesk-app"),
         &release.join("bare-tauri"),
@@ -74,12 +80,18 @@ pub fn run() -> Result<()> {
 /// Runs the store benchmark and reads its `ROW|…` lines.
 fn drafts_store(bin: &Path) -> Result<Vec<Row>> {
     step("drafts: list and search over 10 000 drafts");
-    let out = Command::new(bin)
+    bench_rows(&mut Command::new(bin))
+}
+
+/// Runs a benchmark binary and reads its `ROW|…` lines.
+fn bench_rows(cmd: &mut Command) -> Result<Vec<Row>> {
+    let shown = format!("{:?}", cmd.get_program());
+    let out = cmd
         .stderr(Stdio::inherit())
         .output()
-        .with_context(|| format!("running {}", bin.display()))?;
+        .with_context(|| format!("running {shown}"))?;
     if !out.status.success() {
-        bail!("{} failed", bin.display());
+        bail!("{shown} failed");
     }
     Ok(parse_rows(&String::from_utf8_lossy(&out.stdout)))
 }
