@@ -23,6 +23,12 @@ fn main() {
         "get_support",
         "save_support",
         "draft_options",
+        "list_forms",
+        "get_form",
+        "new_form",
+        "save_form",
+        "export_template",
+        "check_template",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

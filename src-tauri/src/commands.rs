@@ -1,10 +1,10 @@
 //! Tauri commands: each converts arguments and calls `koodesk-api`, nothing more.
 
 use koodesk_api::dto::{
-    AppInfo, ChangeDto, DraftFilter, DraftListItem, DraftOptions, DraftView, LanguagePref,
-    LiveProductDto, RevisionDto, Settings, SupportView,
+    AppInfo, ChangeDto, DraftFilter, DraftListItem, DraftOptions, DraftView, FormSummary, FormView,
+    LanguagePref, LiveProductDto, RevisionDto, Settings, SupportView, TemplateCheck,
 };
-use koodesk_api::{drafts, settings, support, ApiError};
+use koodesk_api::{drafts, settings, support, templates, ApiError};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
@@ -185,4 +185,55 @@ pub fn save_support(
 #[specta::specta]
 pub fn draft_options() -> DraftOptions {
     drafts::options()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_forms(shell: State<'_, Shell>) -> Result<Vec<FormSummary>, ApiError> {
+    templates::list_forms(&*shell.ctx()?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_form(shell: State<'_, Shell>, id: String) -> Result<FormView, ApiError> {
+    templates::get_form(&*shell.ctx()?, &id)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn new_form(shell: State<'_, Shell>) -> Result<FormView, ApiError> {
+    templates::new_form(&*shell.ctx()?)
+}
+
+/// Autosave of the form builder.
+#[tauri::command]
+#[specta::specta]
+pub fn save_form(shell: State<'_, Shell>, form: serde_json::Value) -> Result<FormView, ApiError> {
+    templates::save_form(&*shell.ctx()?, form)
+}
+
+/// Writes the Excel (`xlsx`) or Word (`docx`) template to `path` (picked in a save dialog).
+#[tauri::command]
+#[specta::specta]
+pub fn export_template(
+    shell: State<'_, Shell>,
+    id: String,
+    format: String,
+    lang: String,
+    path: String,
+) -> Result<String, ApiError> {
+    templates::export_template(
+        &*shell.ctx()?,
+        &id,
+        templates::Format::parse(&format)?,
+        &lang,
+        &path,
+    )
+}
+
+/// Reads a customer's filled template (picked in an open dialog) and checks it.
+#[tauri::command]
+#[specta::specta]
+pub fn check_template(shell: State<'_, Shell>, path: String) -> Result<TemplateCheck, ApiError> {
+    templates::check_template(&*shell.ctx()?, &path)
 }

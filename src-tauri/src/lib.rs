@@ -40,6 +40,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::get_support,
             commands::save_support,
             commands::draft_options,
+            commands::list_forms,
+            commands::get_form,
+            commands::new_form,
+            commands::save_form,
+            commands::export_template,
+            commands::check_template,
         ])
         .events(collect_events![events::SettingsChanged])
         // Draft documents travel as JSON values; their numbers are JSON numbers in the webview
@@ -78,6 +84,7 @@ pub fn run() -> ExitCode {
             tracing::info!("second launch: focusing the running window");
             window::reveal(app);
         }))
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(bindings.invoke_handler())
         .manage(Shell::new(ctx, data.clone(), started))
         .setup(move |app| {

@@ -18,6 +18,7 @@ export async function generate() {
   for (const [file, name] of [
     ["product-draft.schema.json", "DraftDocument"],
     ["support-info.schema.json", "SupportInfo"],
+    ["request-form.schema.json", "RequestForm"],
   ]) {
     const schema = JSON.parse(readFileSync(join(schemas, file), "utf8"));
     schema.title = name;

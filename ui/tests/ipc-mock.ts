@@ -35,6 +35,8 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
     const drafts = new Map<string, { revision: number; doc: Doc }>(
       Object.entries(o.drafts ?? {}).map(([id, doc]) => [id, { revision: 1, doc: doc as Doc }]),
     );
+    type FormDoc = { id: string; version: number; title: string | { en: string }; sections: { fields: { key: string }[] }[] };
+    const forms = new Map<string, FormDoc>();
     const regen = (doc: Doc) => {
       for (const s of doc.product.specifications ?? []) {
         const old = new Map((s.skus ?? []).map((k) => [k.billing_mode, k]));
@@ -123,6 +125,34 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
             w.__support = info;
             return { revision: Number(args.baseRevision ?? 0) + 1, info, findings: [] };
           }
+          case "list_forms":
+            return [...forms.values()].map((f) => ({ id: f.id, version: f.version, title: typeof f.title === "string" ? f.title : f.title.en, fields: 1, issued: false, updated_at: "2026-11-22T10:00:00Z" }));
+          case "new_form": {
+            const f = { id: "request-form-1", version: 1, title: { en: "Service request", "zh-CN": "服务需求" }, instructions: "", contact: "",
+              sections: [{ key: "details", title: "Details", fields: [{ key: "company", label: "Company name", type: "text", required: true }] }] };
+            forms.set(f.id, f);
+            return { id: f.id, version: 1, issued: false, form: f, problems: [] };
+          }
+          case "get_form": {
+            const f = forms.get(String(args.id))!;
+            return { id: f.id, version: f.version, issued: false, form: f, problems: [] };
+          }
+          case "save_form": {
+            const f = args.form as FormDoc;
+            forms.set(f.id, f);
+            const keys = f.sections.flatMap((s) => s.fields.map((x) => x.key));
+            const problems = keys.some((k) => !k) ? ["sections[0].fields: a key is missing"] : [];
+            return { id: f.id, version: f.version, issued: false, form: f, problems };
+          }
+          case "plugin:dialog|save":
+            return "/home/seller/request-form-1.xlsx";
+          case "plugin:dialog|open":
+            return "/home/seller/filled.xlsx";
+          case "export_template":
+            return String(args.path);
+          case "check_template":
+            return { file: String(args.path), form_id: "request-form-1", version: 1, form_title: "Service request",
+              values: { company: "Acme Ltd" }, errors: [{ key: "start", label: "Start date", row: null, location: "Request!B6", message: "required" }] };
           case "get_draft":
             return view(String(args.id));
           case "save_draft": {

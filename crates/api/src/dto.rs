@@ -178,3 +178,45 @@ pub struct DraftOptions {
     pub preset_attribute_names: Vec<String>,
     pub max_after_sales_groups: u32,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct FormSummary {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub fields: u32,
+    /// Templates were generated from this version, so editing makes a new version.
+    pub issued: bool,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct FormView {
+    pub id: String,
+    pub version: u32,
+    pub issued: bool,
+    /// The request form (see docs/request-form.md).
+    pub form: serde_json::Value,
+    /// Why templates cannot be generated yet (empty when the form is complete).
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct TemplateProblem {
+    pub key: String,
+    /// The field's label in the form.
+    pub label: String,
+    pub row: Option<u32>,
+    pub location: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct TemplateCheck {
+    pub file: String,
+    pub form_id: String,
+    pub version: u32,
+    pub form_title: String,
+    pub values: serde_json::Value,
+    pub errors: Vec<TemplateProblem>,
+}

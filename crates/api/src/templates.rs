@@ -64,3 +64,222 @@ pub fn generate(
 pub fn read(form: &RequestForm, bytes: &[u8]) -> Result<ReadReport, ApiError> {
     koodesk_templates::read(form, bytes).map_err(template_error)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Request forms kept in the app, and files generated from and checked against them.
+
+use crate::dto::{FormSummary, FormView, TemplateCheck, TemplateProblem};
+use crate::Context;
+
+fn form_view(row: koodesk_store::FormRow) -> Result<FormView, ApiError> {
+    let form: serde_json::Value = serde_json::from_str(&row.doc).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!("form {} is unreadable: {e}", row.id),
+        )
+    })?;
+    let problems = match RequestForm::from_json(&row.doc) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![e.to_string()],
+    };
+    Ok(FormView {
+        id: row.id,
+        version: row.version,
+        issued: row.issued,
+        form,
+        problems,
+    })
+}
+
+pub fn list_forms(ctx: &Context) -> Result<Vec<FormSummary>, ApiError> {
+    let rows = ctx.store()?.latest_forms(ctx.account())?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_str(&r.doc).unwrap_or_default();
+            let title = match &v["title"] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Object(m) => m
+                    .get("en")
+                    .or_else(|| m.values().next())
+                    .and_then(|t| t.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                _ => String::new(),
+            };
+            let fields = v["sections"]
+                .as_array()
+                .map(|ss| {
+                    ss.iter()
+                        .map(|s| s["fields"].as_array().map_or(0, Vec::len))
+                        .sum::<usize>()
+                })
+                .unwrap_or(0);
+            FormSummary {
+                id: r.id,
+                version: r.version,
+                title,
+                fields: fields as u32,
+                issued: r.issued,
+                updated_at: r.updated_at,
+            }
+        })
+        .collect())
+}
+
+pub fn get_form(ctx: &Context, id: &str) -> Result<FormView, ApiError> {
+    let row = ctx.store()?.form(ctx.account(), id, None)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("there is no request form {id}"),
+        )
+    })?;
+    form_view(row)
+}
+
+/// A new form with one section and one field, under a fresh id.
+pub fn new_form(ctx: &Context) -> Result<FormView, ApiError> {
+    let taken: Vec<String> = list_forms(ctx)?.into_iter().map(|f| f.id).collect();
+    let id = (1..)
+        .map(|n| format!("request-form-{n}"))
+        .find(|id| !taken.contains(id))
+        .unwrap_or_else(|| "request-form".into());
+    let form = serde_json::json!({
+        "id": id, "version": 1,
+        "title": { "en": "Service request", "zh-CN": "服务需求" },
+        "instructions": { "en": "Fill in every field marked * and attach this file to your service request.",
+                          "zh-CN": "请填写所有标有 * 的字段，并将本文件附在服务需求中提交。" },
+        "contact": "",
+        "sections": [ { "key": "details", "title": { "en": "Details", "zh-CN": "详细信息" }, "repeating": false,
+            "fields": [ { "key": "company", "label": { "en": "Company name", "zh-CN": "公司名称" }, "type": "text", "required": true } ] } ]
+    });
+    save_form(ctx, form)
+}
+
+/// Saves the form being edited. Incomplete forms are kept (with their problems listed); a version
+/// that templates were issued from is never changed — the edit becomes the next version.
+pub fn save_form(ctx: &Context, form: serde_json::Value) -> Result<FormView, ApiError> {
+    let id = form["id"].as_str().unwrap_or_default().to_string();
+    if id.is_empty() {
+        return Err(ApiError::invalid("id", "a request form needs an id"));
+    }
+    let row = ctx.store()?.save_form(ctx.account(), &id, |version| {
+        let mut shaped = form.clone();
+        shaped["version"] = serde_json::Value::from(version);
+        shaped.to_string()
+    })?;
+    form_view(row)
+}
+
+/// Writes the template of a form's newest version to `path` and marks that version issued.
+pub fn export_template(
+    ctx: &Context,
+    id: &str,
+    format: Format,
+    lang: &str,
+    path: &str,
+) -> Result<String, ApiError> {
+    let row = ctx.store()?.form(ctx.account(), id, None)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("there is no request form {id}"),
+        )
+    })?;
+    let form = parse_form(&row.doc)?;
+    let bytes = generate(&form, format, lang, None)?;
+    let target = std::path::Path::new(path);
+    let tmp = target.with_extension("koodesk-part");
+    std::fs::write(&tmp, &bytes)
+        .and_then(|()| std::fs::rename(&tmp, target))
+        .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot write {path}: {e}")))?;
+    ctx.store()?
+        .mark_form_issued(ctx.account(), id, row.version)?;
+    Ok(path.to_string())
+}
+
+/// Reads a filled template: finds the form version it was made from and checks every answer.
+pub fn check_template(ctx: &Context, path: &str) -> Result<TemplateCheck, ApiError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot read {path}: {e}")))?;
+    let (id, version) = koodesk_templates::identify(&bytes).map_err(template_error)?;
+    let row = ctx.store()?.form(ctx.account(), &id, Some(version))?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("this file was made from version {version} of the form \"{id}\", which Koodesk does not have"),
+        )
+    })?;
+    let form = parse_form(&row.doc)?;
+    let report = read(&form, &bytes)?;
+    let label = |key: &str| {
+        form.fields()
+            .find(|(_, f)| f.key == key)
+            .map(|(_, f)| f.label.get("en").to_string())
+            .unwrap_or_default()
+    };
+    Ok(TemplateCheck {
+        file: path.to_string(),
+        form_id: report.form_id.clone(),
+        version: report.version,
+        form_title: form.title.get("en").to_string(),
+        values: serde_json::Value::Object(report.values),
+        errors: report
+            .errors
+            .into_iter()
+            .map(|p| TemplateProblem {
+                label: label(&p.key),
+                key: p.key,
+                row: p.row,
+                location: p.location,
+                message: p.message,
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths::DataDir;
+
+    #[test]
+    fn a_form_is_saved_exported_then_edited_into_a_new_version_and_old_files_still_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::open(DataDir::at(dir.path().join("data"))).unwrap();
+        let v1 = new_form(&ctx).unwrap();
+        assert_eq!((v1.version, v1.problems.len()), (1, 0));
+        let file = dir.path().join("t.xlsx");
+        export_template(&ctx, &v1.id, Format::Xlsx, "en", file.to_str().unwrap()).unwrap();
+        assert!(get_form(&ctx, &v1.id).unwrap().issued);
+
+        let mut edited = v1.form.clone();
+        edited["sections"][0]["fields"][0]["label"] = serde_json::json!("Organisation");
+        let v2 = save_form(&ctx, edited).unwrap();
+        assert_eq!((v2.version, v2.issued), (2, false));
+
+        let check = check_template(&ctx, file.to_str().unwrap()).unwrap();
+        assert_eq!((check.form_id.as_str(), check.version), (v1.id.as_str(), 1));
+        assert_eq!(check.errors.len(), 1, "the required company name is empty");
+        assert_eq!(
+            check.errors[0].label, "Company name",
+            "labels come from the version the file was made from"
+        );
+
+        let mut broken = v2.form.clone();
+        broken["sections"][0]["fields"][0]["key"] = serde_json::json!("");
+        let saved = save_form(&ctx, broken).unwrap();
+        assert_eq!(
+            saved.problems.len(),
+            1,
+            "incomplete forms are kept, with their problem"
+        );
+        let err = export_template(
+            &ctx,
+            &v1.id,
+            Format::Docx,
+            "en",
+            dir.path().join("x.docx").to_str().unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+    }
+}

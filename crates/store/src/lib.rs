@@ -9,6 +9,7 @@ mod audit;
 pub mod backup;
 mod drafts;
 mod error;
+mod forms;
 mod migrations;
 mod settings;
 mod support;
@@ -19,6 +20,7 @@ pub use drafts::{
     DraftFilter, DraftRow, DraftSummary, DraftWrite, RevisionInfo, SearchFields, StateFilter,
 };
 pub use error::StoreError;
+pub use forms::FormRow;
 
 /// The version of the SQLite library compiled in.
 pub fn sqlite_version() -> &'static str {

@@ -77,6 +77,17 @@ const MIGRATION_SQL: &[&str] = &[
         doc      TEXT NOT NULL,
         PRIMARY KEY (account, revision)
     ) STRICT, WITHOUT ROWID;",
+    // 3: request forms, every version kept so old filled templates can still be read.
+    "CREATE TABLE request_forms (
+        account    TEXT NOT NULL DEFAULT 'local',
+        id         TEXT NOT NULL,
+        version    INTEGER NOT NULL,
+        doc        TEXT NOT NULL,
+        issued     INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        deleted_at TEXT,
+        PRIMARY KEY (account, id, version)
+    ) STRICT;",
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

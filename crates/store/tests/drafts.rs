@@ -319,3 +319,30 @@ fn support_info_is_versioned_per_account() {
     );
     assert_eq!(s.support_info("other").unwrap(), None);
 }
+
+#[test]
+fn an_issued_form_version_is_never_changed_editing_it_makes_the_next_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    let doc = |title: &'static str| move |v: u32| format!("{{\"v\":{v},\"t\":\"{title}\"}}");
+    assert_eq!(s.save_form("local", "f", doc("a")).unwrap().version, 1);
+    assert_eq!(
+        s.save_form("local", "f", doc("b")).unwrap().version,
+        1,
+        "not issued: edited in place"
+    );
+    s.mark_form_issued("local", "f", 1).unwrap();
+    assert_eq!(
+        s.save_form("local", "f", doc("b")).unwrap().version,
+        1,
+        "unchanged: stays"
+    );
+    let v2 = s.save_form("local", "f", doc("c")).unwrap();
+    assert_eq!((v2.version, v2.issued), (2, false));
+    assert_eq!(
+        s.form("local", "f", Some(1)).unwrap().unwrap().doc,
+        "{\"v\":1,\"t\":\"b\"}"
+    );
+    assert_eq!(s.form("local", "f", None).unwrap().unwrap().version, 2);
+    assert_eq!(s.latest_forms("local").unwrap().len(), 1);
+}

@@ -14,7 +14,7 @@ use koodesk_domain::form::RequestForm;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use read::read;
+pub use read::{identify, read};
 
 /// How to generate a template.
 #[derive(Debug, Clone, PartialEq, Eq)]

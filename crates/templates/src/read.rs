@@ -31,6 +31,48 @@ pub fn read(form: &RequestForm, bytes: &[u8]) -> Result<ReadReport, TemplateErro
     }
 }
 
+/// Which form id and version a template file was made from, without a form at hand.
+pub fn identify(bytes: &[u8]) -> Result<(String, u32), TemplateError> {
+    let mut zip = zipfile::open(bytes)?;
+    let (id, version) = if zip.index_for_name("xl/workbook.xml").is_some() {
+        drop(zip);
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+        let meta = wb.worksheet_range(META_SHEET).map_err(|_| {
+            TemplateError::Unreadable(
+                "this workbook is not a Koodesk request template (it has no _meta sheet)".into(),
+            )
+        })?;
+        let get = |r: u32| meta.get_value((r, 1)).map(text_of).unwrap_or_default();
+        (get(0), get(1))
+    } else if zip.index_for_name("word/document.xml").is_some() {
+        let custom = zipfile::read_entry(&mut zip, "docProps/custom.xml")?.unwrap_or_default();
+        let props = custom_properties(&String::from_utf8_lossy(&custom))?;
+        (
+            props.get("koodesk.form_id").cloned().unwrap_or_default(),
+            props
+                .get("koodesk.form_version")
+                .cloned()
+                .unwrap_or_default(),
+        )
+    } else {
+        return Err(TemplateError::Unreadable(
+            "this is neither an Excel (.xlsx) nor a Word (.docx) file".into(),
+        ));
+    };
+    let id = id.trim().to_string();
+    if id.is_empty() {
+        return Err(TemplateError::Unreadable(
+            "this file is not a Koodesk request template (it has no form id)".into(),
+        ));
+    }
+    let version = version.trim().trim_end_matches(".0").parse().map_err(|_| {
+        TemplateError::Unreadable(format!(
+            "the file's form version \"{version}\" is not a number"
+        ))
+    })?;
+    Ok((id, version))
+}
+
 /// Accumulates values and problems field by field.
 struct Collector<'f> {
     form: &'f RequestForm,

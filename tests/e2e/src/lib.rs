@@ -138,6 +138,14 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots")
         });
     std::fs::create_dir_all(&dir)?;
+    // The snapshot is the last painted frame: let the page paint what the test just did.
+    let _ = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+            vec![],
+        )
+        .await;
     let png = c.screenshot().await?;
     if png.len() < 8 || &png[1..4] != b"PNG" {
         bail!("the screenshot of {name} is not a PNG");

@@ -32,6 +32,15 @@ export const commands = {
 	getSupport: () => typedError<SupportView, ApiError_Serialize>(__TAURI_INVOKE("get_support")),
 	saveSupport: (baseRevision: number | null, info: Value) => typedError<SupportView, ApiError_Serialize>(__TAURI_INVOKE("save_support", { baseRevision, info })),
 	draftOptions: () => __TAURI_INVOKE<DraftOptions>("draft_options"),
+	listForms: () => typedError<FormSummary[], ApiError_Serialize>(__TAURI_INVOKE("list_forms")),
+	getForm: (id: string) => typedError<FormView, ApiError_Serialize>(__TAURI_INVOKE("get_form", { id })),
+	newForm: () => typedError<FormView, ApiError_Serialize>(__TAURI_INVOKE("new_form")),
+	/**  Autosave of the form builder. */
+	saveForm: (form: Value) => typedError<FormView, ApiError_Serialize>(__TAURI_INVOKE("save_form", { form })),
+	/**  Writes the Excel (`xlsx`) or Word (`docx`) template to `path` (picked in a save dialog). */
+	exportTemplate: (id: string, format: string, lang: string, path: string) => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("export_template", { id, format, lang, path })),
+	/**  Reads a customer's filled template (picked in an open dialog) and checks it. */
+	checkTemplate: (path: string) => typedError<TemplateCheck_Serialize, ApiError_Serialize>(__TAURI_INVOKE("check_template", { path })),
 };
 
 /** Events */
@@ -155,6 +164,26 @@ export type FindingDto = {
 	"zh-CN": string,
 };
 
+export type FormSummary = {
+	id: string,
+	version: number,
+	title: string,
+	fields: number,
+	/**  Templates were generated from this version, so editing makes a new version. */
+	issued: boolean,
+	updated_at: string,
+};
+
+export type FormView = {
+	id: string,
+	version: number,
+	issued: boolean,
+	/**  The request form (see docs/request-form.md). */
+	form: Value,
+	/**  Why templates cannot be generated yet (empty when the form is complete). */
+	problems: string[],
+};
+
 /**  A language the UI is complete in. */
 export type Language = "en" | "zh-CN";
 
@@ -213,6 +242,46 @@ export type SupportView = {
 	/**  Services & support information (see docs/product-draft.md). */
 	info: Value,
 	findings: FindingDto[],
+};
+
+export type TemplateCheck = TemplateCheck_Serialize | TemplateCheck_Deserialize;
+
+export type TemplateCheck_Deserialize = {
+	file: string,
+	form_id: string,
+	version: number,
+	form_title: string,
+	values: Value,
+	errors: TemplateProblem_Deserialize[],
+};
+
+export type TemplateCheck_Serialize = {
+	file: string,
+	form_id: string,
+	version: number,
+	form_title: string,
+	values: Value,
+	errors: TemplateProblem_Serialize[],
+};
+
+export type TemplateProblem = TemplateProblem_Serialize | TemplateProblem_Deserialize;
+
+export type TemplateProblem_Deserialize = {
+	key: string,
+	/**  The field's label in the form. */
+	label: string,
+	row?: number | null,
+	location: string,
+	message: string,
+};
+
+export type TemplateProblem_Serialize = {
+	key: string,
+	/**  The field's label in the form. */
+	label: string,
+	row: number | null,
+	location: string,
+	message: string,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };

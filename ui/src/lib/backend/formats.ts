@@ -268,3 +268,98 @@ export interface PreSales {
   email?: string;
   phone?: string;
 }
+
+export type Field = {
+  example?: string | null;
+  help?: Text | null;
+  /**
+   * Stable key, unique across the form; filled values are reported under it.
+   */
+  key: string;
+  label: Text;
+  required?: boolean;
+} & Field1;
+/**
+ * Text shown to people: one string, or one string per language (`en`, `zh-CN`).
+ */
+export type Text =
+  | string
+  | {
+      [k: string]: string | undefined;
+    };
+export type Field1 =
+  | {
+      max_length?: number | null;
+      type: "text";
+    }
+  | {
+      max_length?: number | null;
+      type: "multiline";
+    }
+  | {
+      max?: number | null;
+      min?: number | null;
+      type: "integer";
+    }
+  | {
+      max?: number | null;
+      min?: number | null;
+      type: "decimal";
+    }
+  | {
+      type: "date";
+    }
+  | {
+      options: string[];
+      type: "enum";
+    }
+  | {
+      options: string[];
+      type: "multi_choice";
+    }
+  | {
+      type: "yes_no";
+    }
+  | {
+      type: "email";
+    }
+  | {
+      type: "phone";
+    }
+  | {
+      type: "url";
+    };
+
+export interface RequestForm {
+  /**
+   * How to reach the seller about the form (e-mail, phone).
+   */
+  contact?: string;
+  /**
+   * Stable id, e.g. `data-migration-request`.
+   */
+  id: string;
+  /**
+   * Text shown to people: one string, or one string per language (`en`, `zh-CN`).
+   */
+  instructions?:
+    | string
+    | {
+        [k: string]: string | undefined;
+      };
+  sections: Section[];
+  title: Text;
+  /**
+   * Bumped whenever the fields change; a filled file is read only with its own version.
+   */
+  version: number;
+}
+export interface Section {
+  fields: Field[];
+  key: string;
+  /**
+   * A table the customer fills with any number of rows (e.g. "servers to migrate").
+   */
+  repeating?: boolean;
+  title: Text;
+}

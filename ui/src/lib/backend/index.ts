@@ -12,6 +12,9 @@ import {
   type DraftState,
   type DraftView as RawDraftView,
   type FindingDto,
+  type FormSummary,
+  type FormView as RawFormView,
+  type TemplateCheck,
   type Language,
   type LanguagePref,
   type LiveProductDto,
@@ -20,7 +23,8 @@ import {
   type StateFilter,
   type SupportView as RawSupportView,
 } from "./bindings";
-import type { Attachment, DraftDocument, SupportInfo } from "./formats";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
 export type {
   ApiError,
@@ -33,7 +37,10 @@ export type {
   DraftOptions,
   DraftState,
   FindingDto,
+  FormSummary,
   Language,
+  RequestForm,
+  TemplateCheck,
   LanguagePref,
   LiveProductDto,
   RevisionDto,
@@ -45,6 +52,7 @@ export type {
 /** A draft with its document typed by the published draft format. */
 export type DraftView = Omit<RawDraftView, "doc"> & { doc: DraftDocument };
 export type SupportView = Omit<RawSupportView, "info"> & { info: SupportInfo };
+export type FormView = Omit<RawFormView, "form"> & { form: RequestForm };
 
 /** A failure reported by the Rust side, in the one wire shape `{ code, message, field? }`. */
 export class BackendError extends Error {
@@ -111,6 +119,29 @@ export const backend = {
   attachFile: async (file: File) =>
     (await call(commands.attachFile(file.name, await base64Of(file)))) as unknown as Attachment,
   getSupport: async () => (await call(commands.getSupport())) as unknown as SupportView,
+  listForms: () => call(commands.listForms()),
+  getForm: async (id: string) => (await call(commands.getForm(id))) as unknown as FormView,
+  newForm: async () => (await call(commands.newForm())) as unknown as FormView,
+  saveForm: async (form: RequestForm) => (await call(commands.saveForm(form as never))) as unknown as FormView,
+  /** Asks where to save, then writes the template; resolves to the path, or null if cancelled. */
+  exportTemplate: async (id: string, format: "xlsx" | "docx", lang: string, suggestedName: string) => {
+    const path = await saveDialog({
+      defaultPath: `${suggestedName}.${format}`,
+      filters: [{ name: format === "xlsx" ? "Excel" : "Word", extensions: [format] }],
+    });
+    if (!path) return null;
+    return call(commands.exportTemplate(id, format, lang, path));
+  },
+  /** Asks for a filled template, then checks it; resolves to null if cancelled. */
+  checkTemplate: async () => {
+    const path = await openDialog({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Excel / Word", extensions: ["xlsx", "docx"] }],
+    });
+    if (!path || Array.isArray(path)) return null;
+    return call(commands.checkTemplate(path));
+  },
   saveSupport: async (baseRevision: number | null, info: SupportInfo) =>
     (await call(commands.saveSupport(baseRevision, info as never))) as unknown as SupportView,
 };
