@@ -258,7 +258,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn print_table(rows: &[Row]) {
     println!();
     println!(
-        "| {:<52} | {:>10} | {:>12} | {:>14} | {:>6} |",
+        "| {:<52} | {:>10} | {:>12} | {:>16} | {:>6} |",
         "metric", "Koodesk", "baseline", "baseline is", "ratio"
     );
     println!(
@@ -267,7 +267,7 @@ fn print_table(rows: &[Row]) {
     );
     for r in rows {
         println!(
-            "| {:<52} | {:>7.1} {:<3}| {:>9.1} {:<3}| {:>14} | {:>6.2} |",
+            "| {:<52} | {:>7.1} {:<3}| {:>9.1} {:<3}| {:>16} | {:>6.2} |",
             r.metric,
             r.koodesk,
             r.unit,

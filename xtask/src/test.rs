@@ -97,7 +97,9 @@ fn desktop_e2e() -> Result<()> {
         ],
     );
     c.arg(cargo_bin)
-        .args(["test", "--workspace", "--", "--ignored"])
+        // One app at a time: every instance shares the display and the D-Bus session, and the
+        // single-instance lock would make a second, parallel app hand over and exit.
+        .args(["test", "--workspace", "--", "--ignored", "--test-threads=1"])
         .current_dir(crate::root())
         .env("KOODESK_E2E_APP", &app)
         .env("KOODESK_TAURI_DRIVER", setup::tauri_driver_path())
