@@ -74,7 +74,7 @@ pub fn python_path() -> PathBuf {
 
 fn python_readers() -> Result<()> {
     step("Python readers (openpyxl, python-docx)");
-    let requirements = crate::root().join("crates/templates/tests/py/requirements.txt");
+    let requirements = crate::root().join("tests/py/requirements.txt");
     let python = python_path();
     if !python.is_file() {
         let venv = crate::target_dir().join("pyenv");

@@ -1,5 +1,6 @@
 //! `koodesk`: the headless command line over the same API the desktop app uses.
 
+mod api;
 mod drafts;
 mod template;
 
@@ -41,6 +42,11 @@ enum Command {
         #[command(subcommand)]
         command: template::TemplateCommand,
     },
+    /// Talk to a KooGallery gateway with your access key (signed like Huawei's SDK).
+    Api {
+        #[command(subcommand)]
+        command: api::ApiCommand,
+    },
     /// Check a draft (by id) or a draft file against KooGallery's release requirements.
     /// Exits with 1 when there are blocking errors.
     Lint {
@@ -57,6 +63,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Doctor { json } => run_doctor(json),
         Command::Drafts { command } => with_context(|ctx| drafts::run(ctx, command)),
+        Command::Api { command } => api::run(command),
         Command::Lint { target, json } => with_context(|ctx| drafts::lint(ctx, &target, json)),
         Command::Template { command } => match template::run(command) {
             Ok(code) => code,

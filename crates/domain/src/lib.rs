@@ -11,6 +11,7 @@ pub mod lint;
 pub mod money;
 pub mod product;
 pub mod spec;
+pub mod supervision;
 pub mod support;
 
 pub use draft::{DraftDocument, DraftKind};
