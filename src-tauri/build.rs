@@ -29,6 +29,12 @@ fn main() {
         "save_form",
         "export_template",
         "check_template",
+        "list_accounts",
+        "add_account",
+        "update_account",
+        "remove_account",
+        "switch_account",
+        "test_connection",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

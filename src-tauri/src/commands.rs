@@ -1,14 +1,15 @@
 //! Tauri commands: each converts arguments and calls `koodesk-api`, nothing more.
 
 use koodesk_api::dto::{
-    AppInfo, ChangeDto, DraftFilter, DraftListItem, DraftOptions, DraftView, FormSummary, FormView,
-    LanguagePref, LiveProductDto, RevisionDto, Settings, SupportView, TemplateCheck,
+    AccountDto, AccountInput, AppInfo, ChangeDto, ConnectionReport, DraftFilter, DraftListItem,
+    DraftOptions, DraftView, FormSummary, FormView, LanguagePref, LiveProductDto, RevisionDto,
+    Settings, SupportView, TemplateCheck,
 };
-use koodesk_api::{drafts, settings, support, templates, ApiError};
+use koodesk_api::{accounts, drafts, settings, support, templates, ApiError};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
-use crate::events::SettingsChanged;
+use crate::events::{MarketplaceChanged, SettingsChanged};
 use crate::{tray, Shell};
 
 #[tauri::command]
@@ -236,4 +237,66 @@ pub fn export_template(
 #[specta::specta]
 pub fn check_template(shell: State<'_, Shell>, path: String) -> Result<TemplateCheck, ApiError> {
     templates::check_template(&*shell.ctx()?, &path)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_accounts(shell: State<'_, Shell>) -> Result<Vec<AccountDto>, ApiError> {
+    accounts::list(&*shell.ctx()?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn add_account(shell: State<'_, Shell>, input: AccountInput) -> Result<AccountDto, ApiError> {
+    accounts::add(&*shell.ctx()?, &input)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn update_account(
+    shell: State<'_, Shell>,
+    id: String,
+    input: AccountInput,
+) -> Result<AccountDto, ApiError> {
+    accounts::update(&*shell.ctx()?, &id, &input)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn remove_account(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    id: String,
+) -> Result<Vec<AccountDto>, ApiError> {
+    let list = accounts::remove(&*shell.ctx()?, &id)?;
+    marketplace_changed(&app);
+    Ok(list)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn switch_account(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    id: String,
+) -> Result<AccountDto, ApiError> {
+    let a = accounts::switch(&*shell.ctx()?, &id)?;
+    marketplace_changed(&app);
+    Ok(a)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn test_connection(
+    shell: State<'_, Shell>,
+    id: String,
+) -> Result<ConnectionReport, ApiError> {
+    let ctx = shell.ctx()?;
+    accounts::test_connection(&ctx, &id).await
+}
+
+fn marketplace_changed(app: &AppHandle) {
+    if let Err(e) = MarketplaceChanged.emit(app) {
+        tracing::warn!(error = %e, "marketplace-changed event not sent");
+    }
 }

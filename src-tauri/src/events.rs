@@ -6,3 +6,8 @@ use serde::{Deserialize, Serialize};
 /// Settings changed (possibly from another window or the tray).
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct SettingsChanged(pub Settings);
+
+/// The marketplace the window talks to changed: the Demo marketplace came up, or the seller
+/// switched accounts. The UI reloads what it shows.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct MarketplaceChanged;

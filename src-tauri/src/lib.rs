@@ -46,8 +46,17 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::save_form,
             commands::export_template,
             commands::check_template,
+            commands::list_accounts,
+            commands::add_account,
+            commands::update_account,
+            commands::remove_account,
+            commands::switch_account,
+            commands::test_connection,
         ])
-        .events(collect_events![events::SettingsChanged])
+        .events(collect_events![
+            events::SettingsChanged,
+            events::MarketplaceChanged
+        ])
         // Draft documents travel as JSON values; their numbers are JSON numbers in the webview
         // whatever Rust calls them. DTOs themselves never use 64-bit integers.
         .dangerously_cast_bigints_to_number()
@@ -91,6 +100,7 @@ pub fn run() -> ExitCode {
             bindings.mount_events(app);
             window::create_main(app.handle(), &data)?;
             backup_in_background(app.handle());
+            start_demo_marketplace(app.handle(), &data);
             if let Err(e) = tray::create(app.handle()) {
                 // No tray host (some Linux desktops, Xvfb): the app works without one.
                 tracing::warn!(error = %e, "no tray icon");
@@ -112,6 +122,41 @@ pub fn run() -> ExitCode {
     tracing::info!(code, "quit");
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
+
+/// Starts the embedded Demo marketplace (the sandbox, with demo data kept in the data folder) on a
+/// random loopback port, off the start-up path.
+fn start_demo_marketplace(app: &tauri::AppHandle, data: &DataDir) {
+    use tauri::Manager;
+    let Ok(ctx) = app.state::<Shell>().ctx() else {
+        return;
+    };
+    let mut cfg = koodesk_sandbox::Config::new(1);
+    cfg.demo = true;
+    cfg.state = Some(data.root().join("demo-marketplace.sqlite3"));
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        match koodesk_sandbox::Sandbox::start(cfg).await {
+            Ok(sandbox) => {
+                tracing::info!(url = %sandbox.base_url, "demo marketplace running");
+                ctx.set_demo(koodesk_api::context::DemoMarketplace {
+                    base_url: sandbox.base_url.clone(),
+                    credentials: koodesk_market::Credentials::new(
+                        sandbox.ak.clone(),
+                        sandbox.sk.clone(),
+                    ),
+                });
+                handle.manage(DemoSandbox(sandbox));
+                if let Err(e) = tauri_specta::Event::emit(&events::MarketplaceChanged, &handle) {
+                    tracing::warn!(error = %e, "marketplace-changed event not sent");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "the demo marketplace could not start"),
+        }
+    });
+}
+
+/// Keeps the Demo marketplace running for the life of the app.
+struct DemoSandbox(#[allow(dead_code)] koodesk_sandbox::Sandbox);
 
 /// The daily backup, off the start-up path.
 fn backup_in_background(app: &tauri::AppHandle) {

@@ -29,6 +29,13 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
       for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
     };
     w.__calls = calls;
+    // Accounts: the built-in Demo marketplace plus what the seller adds (keys are not kept).
+    const accounts: { id: string; name: string; site: string }[] = [
+      { id: "local", name: "Demo marketplace", site: "http://127.0.0.1:40123" },
+    ];
+    let currentAccount = "local";
+    const accountList = () =>
+      accounts.map((a) => ({ ...a, demo: a.id === "local", current: a.id === currentAccount, has_keys: true }));
     // A small in-page drafts backend: keeps documents, counts revisions, generates SKUs per
     // billing mode (the real rules live in Rust; this only has to be plausible).
     type Doc = { product: { basic: { name: string }; specifications: { billing_modes: string[]; skus: { billing_mode: string; price: string }[] }[] } };
@@ -81,13 +88,49 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
             pref = args.language as typeof pref;
             emit("settings-changed", settings());
             return settings();
-          case "app_info":
+          case "app_info": {
+            const cur = accounts.find((a) => a.id === currentAccount);
             return {
               version: "0.1.0",
               data_dir: "/home/seller/.local/share/Koodesk",
               log_dir: "/home/seller/.local/share/Koodesk/logs",
-              marketplace: { kind: "local_only" },
+              marketplace:
+                !cur || cur.id === "local"
+                  ? { kind: "demo", base_url: "http://127.0.0.1:40123" }
+                  : { kind: "account", id: cur.id, name: cur.name, site: cur.site },
             };
+          }
+          case "list_accounts":
+            return accountList();
+          case "add_account":
+          case "update_account": {
+            const input = args.input as { name: string; site: string; ak: string; sk: string };
+            if (!input.name.trim()) throw { code: "invalid_input", message: "Give the account a name, e.g. your company's.", field: "name" };
+            if (cmd === "add_account" && (!input.ak || !input.sk))
+              throw { code: "invalid_input", message: "Enter the access key (AK).", field: "ak" };
+            const id = cmd === "add_account" ? `acc-${accounts.length}` : String(args.id);
+            const existing = accounts.find((a) => a.id === id);
+            if (existing) Object.assign(existing, { name: input.name.trim(), site: input.site });
+            else accounts.push({ id, name: input.name.trim(), site: input.site });
+            return accountList().find((a) => a.id === id);
+          }
+          case "remove_account": {
+            const i = accounts.findIndex((a) => a.id === args.id);
+            accounts.splice(i, 1);
+            if (currentAccount === args.id) currentAccount = "local";
+            emit("marketplace-changed", null);
+            return accountList();
+          }
+          case "switch_account":
+            currentAccount = String(args.id);
+            emit("marketplace-changed", null);
+            return accountList().find((a) => a.id === args.id);
+          case "test_connection": {
+            const a = accounts.find((x) => x.id === args.id);
+            if (a?.name.includes("Typo"))
+              throw { code: "marketplace", message: "Incorrect app authentication information: the signature does not match" };
+            return { base_url: "https://mkt-intl.myhuaweicloud.com/", elapsed_ms: 42, test_order: "MOCKPERIODYEARNEW", order_found: true, message: "The gateway accepted your key and found the test order MOCKPERIODYEARNEW." };
+          }
           case "ui_ready":
           case "quit_app":
             return null;

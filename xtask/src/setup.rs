@@ -26,6 +26,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
     "webkit2gtk-driver",
+    // A Secret Service for the keychain tests (started inside the tests' D-Bus session).
+    "gnome-keyring",
     "dbus",
     "dbus-x11",
     "at-spi2-core",

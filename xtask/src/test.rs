@@ -94,8 +94,17 @@ fn desktop_e2e() -> Result<()> {
             "-screen 0 1400x900x24",
             "dbus-run-session",
             "--",
+            "sh",
+            "-c",
+            // GNOME Keyring, unlocked, keeps the keychain tests' entries in target/.
+            "printf koodesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"",
+            "sh",
         ],
     );
+    let keyring_home = crate::target_dir().join("keyring-home");
+    let _ = std::fs::remove_dir_all(&keyring_home);
+    std::fs::create_dir_all(&keyring_home).context("creating target/keyring-home")?;
+    c.env("XDG_DATA_HOME", &keyring_home);
     c.arg(cargo_bin)
         // One app at a time: every instance shares the display and the D-Bus session, and the
         // single-instance lock would make a second, parallel app hand over and exit.

@@ -38,7 +38,7 @@ fn parse_method(tag: &str) -> Result<DeliveryMethod, ApiError> {
 
 /// The seller's Services & support information (empty until they fill it in).
 pub(crate) fn support_info(ctx: &Context) -> Result<SupportInfo, ApiError> {
-    let stored = ctx.store()?.support_info(ctx.account())?;
+    let stored = ctx.store()?.support_info(&ctx.account())?;
     Ok(stored
         .and_then(|(_, doc)| serde_json::from_str(&doc).ok())
         .unwrap_or_default())
@@ -108,7 +108,8 @@ fn new_id() -> String {
 fn insert(ctx: &Context, doc: &DraftDocument, note: &str) -> Result<DraftView, ApiError> {
     let (write, findings) = prepare(ctx, doc)?;
     let id = new_id();
-    let row = ctx.store()?.create_draft(&id, &write, note)?;
+    let account = ctx.account();
+    let row = ctx.store()?.create_draft_for(&account, &id, &write, note)?;
     tracing::info!(id, note, "draft added");
     view(row, findings)
 }
@@ -186,6 +187,7 @@ pub fn save(
 
 pub fn list(ctx: &Context, filter: &DraftFilter) -> Result<Vec<DraftListItem>, ApiError> {
     let f = koodesk_store::DraftFilter {
+        account: Some(ctx.account()),
         query: filter.query.clone().filter(|q| !q.trim().is_empty()),
         delivery_method: filter.delivery_method.clone().filter(|m| !m.is_empty()),
         state: filter.state.map(|s| match s {

@@ -45,8 +45,53 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MarketplaceProfile {
-    /// No account configured and no demo marketplace yet: local drafts only.
+    /// The built-in account without a running Demo marketplace (the CLI): local drafts only.
     LocalOnly,
+    /// The built-in account on the app's embedded Demo marketplace.
+    Demo { base_url: String },
+    /// A KooGallery account the seller added.
+    Account {
+        id: String,
+        name: String,
+        site: String,
+    },
+}
+
+/// A marketplace account as the UI sees it. Never carries the access keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct AccountDto {
+    pub id: String,
+    pub name: String,
+    /// `intl`, `eu`, a base URL, or `demo` for the built-in Demo marketplace.
+    pub site: String,
+    pub demo: bool,
+    pub current: bool,
+    /// Whether the keychain holds a key pair for it.
+    pub has_keys: bool,
+}
+
+/// What the seller types to add or change an account. Keys are optional when editing (leave both
+/// empty to keep the stored pair).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct AccountInput {
+    pub name: String,
+    pub site: String,
+    #[serde(default)]
+    pub ak: String,
+    #[serde(default)]
+    pub sk: String,
+}
+
+/// The result of "Test connection": an order query for a documented mock order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ConnectionReport {
+    pub base_url: String,
+    pub elapsed_ms: u32,
+    /// The mock order that was asked for, and whether this site has it.
+    pub test_order: String,
+    pub order_found: bool,
+    /// The same in English, for the CLI and logs.
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

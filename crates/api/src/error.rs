@@ -21,6 +21,10 @@ pub enum ErrorCode {
     Io,
     /// The local database failed in another way.
     Storage,
+    /// The OS keychain cannot be reached (no Secret Service running, locked, refused).
+    Keychain,
+    /// The marketplace could not be reached or refused the request; the message says which.
+    Marketplace,
     /// A bug: something that should not happen.
     Internal,
 }

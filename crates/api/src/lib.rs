@@ -4,6 +4,7 @@
 //! the same functions. Transport types (DTOs) live in [`dto`]; they are the only types that derive
 //! TypeScript bindings.
 
+pub mod accounts;
 pub mod backup;
 pub mod context;
 pub mod doctor;
@@ -11,6 +12,7 @@ pub mod drafts;
 pub mod dto;
 pub mod error;
 mod fixtures;
+pub mod keychain;
 pub mod logging;
 pub mod paths;
 pub mod settings;

@@ -1,6 +1,6 @@
 //! The seller's preferences.
 
-use crate::dto::{AppInfo, Language, LanguagePref, MarketplaceProfile, Settings};
+use crate::dto::{AppInfo, Language, LanguagePref, Settings};
 use crate::{ApiError, Context};
 
 const LANGUAGE_KEY: &str = "ui.language";
@@ -78,7 +78,7 @@ pub fn app_info(ctx: &Context) -> AppInfo {
         version: crate::VERSION.to_string(),
         data_dir: ctx.data_dir().root().display().to_string(),
         log_dir: ctx.data_dir().logs().display().to_string(),
-        marketplace: MarketplaceProfile::LocalOnly,
+        marketplace: crate::accounts::profile(ctx),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::dto::SupportView;
 use crate::{ApiError, Context, ErrorCode};
 
 pub fn get(ctx: &Context) -> Result<SupportView, ApiError> {
-    let stored = ctx.store()?.support_info(ctx.account())?;
+    let stored = ctx.store()?.support_info(&ctx.account())?;
     let (revision, info) = match stored {
         Some((rev, doc)) => (
             rev,
@@ -47,6 +47,6 @@ pub fn save(
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let revision =
         ctx.store()?
-            .save_support_info(ctx.account(), base_revision.map(i64::from), &doc)?;
+            .save_support_info(&ctx.account(), base_revision.map(i64::from), &doc)?;
     view(ctx, revision, &info)
 }

@@ -92,7 +92,7 @@ fn form_view(row: koodesk_store::FormRow) -> Result<FormView, ApiError> {
 }
 
 pub fn list_forms(ctx: &Context) -> Result<Vec<FormSummary>, ApiError> {
-    let rows = ctx.store()?.latest_forms(ctx.account())?;
+    let rows = ctx.store()?.latest_forms(&ctx.account())?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -128,12 +128,15 @@ pub fn list_forms(ctx: &Context) -> Result<Vec<FormSummary>, ApiError> {
 }
 
 pub fn get_form(ctx: &Context, id: &str) -> Result<FormView, ApiError> {
-    let row = ctx.store()?.form(ctx.account(), id, None)?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            format!("there is no request form {id}"),
-        )
-    })?;
+    let row = ctx
+        .store()?
+        .form(&ctx.account(), id, None)?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("there is no request form {id}"),
+            )
+        })?;
     form_view(row)
 }
 
@@ -163,7 +166,7 @@ pub fn save_form(ctx: &Context, form: serde_json::Value) -> Result<FormView, Api
     if id.is_empty() {
         return Err(ApiError::invalid("id", "a request form needs an id"));
     }
-    let row = ctx.store()?.save_form(ctx.account(), &id, |version| {
+    let row = ctx.store()?.save_form(&ctx.account(), &id, |version| {
         let mut shaped = form.clone();
         shaped["version"] = serde_json::Value::from(version);
         shaped.to_string()
@@ -179,12 +182,15 @@ pub fn export_template(
     lang: &str,
     path: &str,
 ) -> Result<String, ApiError> {
-    let row = ctx.store()?.form(ctx.account(), id, None)?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            format!("there is no request form {id}"),
-        )
-    })?;
+    let row = ctx
+        .store()?
+        .form(&ctx.account(), id, None)?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("there is no request form {id}"),
+            )
+        })?;
     let form = parse_form(&row.doc)?;
     let bytes = generate(&form, format, lang, None)?;
     let target = std::path::Path::new(path);
@@ -193,7 +199,7 @@ pub fn export_template(
         .and_then(|()| std::fs::rename(&tmp, target))
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot write {path}: {e}")))?;
     ctx.store()?
-        .mark_form_issued(ctx.account(), id, row.version)?;
+        .mark_form_issued(&ctx.account(), id, row.version)?;
     Ok(path.to_string())
 }
 
@@ -202,7 +208,7 @@ pub fn check_template(ctx: &Context, path: &str) -> Result<TemplateCheck, ApiErr
     let bytes = std::fs::read(path)
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot read {path}: {e}")))?;
     let (id, version) = koodesk_templates::identify(&bytes).map_err(template_error)?;
-    let row = ctx.store()?.form(ctx.account(), &id, Some(version))?.ok_or_else(|| {
+    let row = ctx.store()?.form(&ctx.account(), &id, Some(version))?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::NotFound,
             format!("this file was made from version {version} of the form \"{id}\", which Koodesk does not have"),

@@ -5,6 +5,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use koodesk_api::paths::DataDir;
+use koodesk_api::{accounts, Context};
 use koodesk_market::sign::{parse_sdk_date, Headers};
 use koodesk_market::{Client, ClientConfig, Credentials, RequestSpec, Site};
 
@@ -16,9 +18,10 @@ pub enum ApiCommand {
 
 #[derive(Args)]
 pub struct RequestArgs {
-    /// intl, eu, or a base URL (HTTPS; plain HTTP only on 127.0.0.1 / localhost).
-    #[arg(long, default_value = "intl")]
-    site: String,
+    /// intl, eu, or a base URL (HTTPS; plain HTTP only on 127.0.0.1 / localhost). Default: the
+    /// current account's site.
+    #[arg(long)]
+    site: Option<String>,
     /// HTTP method.
     #[arg(long, default_value = "GET")]
     method: String,
@@ -54,19 +57,34 @@ pub fn run(cmd: ApiCommand) -> ExitCode {
     }
 }
 
-fn credentials() -> Result<Credentials, String> {
-    match (std::env::var("KOODESK_AK"), std::env::var("KOODESK_SK")) {
-        (Ok(ak), Ok(sk)) if !ak.is_empty() && !sk.is_empty() => Ok(Credentials::new(ak, sk)),
-        _ => Err(
-            "no access key: set KOODESK_AK and KOODESK_SK (the AK/SK from the Access Keys page \
-                  of your Huawei Cloud account)"
-                .into(),
-        ),
+/// The key pair (and the account's site): `KOODESK_AK`/`KOODESK_SK` when set, else the current
+/// account's keys from the OS keychain.
+fn credentials() -> Result<(Option<Site>, Credentials), String> {
+    if let (Ok(ak), Ok(sk)) = (std::env::var("KOODESK_AK"), std::env::var("KOODESK_SK")) {
+        if !ak.is_empty() && !sk.is_empty() {
+            return Ok((None, Credentials::new(ak, sk)));
+        }
     }
+    let ctx = DataDir::resolve()
+        .and_then(Context::open)
+        .map_err(|e| e.to_string())?;
+    let account = ctx.account();
+    let (site, creds) = accounts::endpoint(&ctx, &account).map_err(|e| {
+        format!(
+            "no access key: set KOODESK_AK and KOODESK_SK, or choose a KooGallery account in the \
+             app (Settings, Marketplace accounts). {e}"
+        )
+    })?;
+    Ok((Some(site), creds))
 }
 
 fn request(a: RequestArgs) -> Result<ExitCode, String> {
-    let site = Site::parse(&a.site).map_err(|e| e.to_string())?;
+    let (account_site, creds) = credentials()?;
+    let site = match (&a.site, account_site) {
+        (Some(s), _) => Site::parse(s).map_err(|e| e.to_string())?,
+        (None, Some(s)) => s,
+        (None, None) => Site::International,
+    };
     let mut query = Vec::new();
     for q in &a.query {
         let (k, v) = q.split_once('=').unwrap_or((q.as_str(), ""));
@@ -100,8 +118,7 @@ fn request(a: RequestArgs) -> Result<ExitCode, String> {
         headers,
         body,
     };
-    let client =
-        Client::new(&site, credentials()?, ClientConfig::default()).map_err(|e| e.to_string())?;
+    let client = Client::new(&site, creds, ClientConfig::default()).map_err(|e| e.to_string())?;
     let mut out = std::io::stdout().lock();
     if a.dry_run {
         let (url, signed) = client

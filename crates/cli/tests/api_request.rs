@@ -81,8 +81,10 @@ fn a_dry_run_prints_a_request_the_gateway_would_accept() {
 
 #[test]
 fn without_a_key_it_says_where_to_put_one() {
+    let data = tempfile::tempdir().expect("tmp");
     let out = koodesk()
         .args(["api", "request", "--path", ORDER_QUERY, "--dry-run"])
+        .env("KOODESK_DATA_DIR", data.path())
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));

@@ -204,25 +204,36 @@ impl Drop for Sandbox {
     }
 }
 
+/// The contract's paths under the base path, as docs/api/openapi.yaml names them. Fault rules
+/// name routes the same way: `POST /isv/applications/{applicationId}/withdraw`.
+pub const CONTRACT_PATHS: &[&str] = &[
+    "/order/query",
+    "/isv/products",
+    "/isv/products/{productId}",
+    "/isv/applications",
+    "/isv/applications/{applicationId}",
+    "/isv/applications/{applicationId}/withdraw",
+    "/isv/attachments",
+    "/isv/service-orders",
+    "/isv/service-orders/{orderId}",
+    "/isv/service-orders/{orderId}/actions",
+    "/isv/events",
+];
+
 fn router(shared: Arc<Shared>) -> Router {
+    let p = |i: usize| CONTRACT_PATHS[i];
     let api = Router::new()
-        .route("/order/query", get(order_query))
-        .route("/isv/products", get(list_products))
-        .route("/isv/products/{id}", get(get_product))
-        .route(
-            "/isv/applications",
-            post(create_application).get(list_applications),
-        )
-        .route("/isv/applications/{id}", get(get_application))
-        .route(
-            "/isv/applications/{id}/withdraw",
-            post(withdraw_application),
-        )
-        .route("/isv/attachments", post(upload_attachment))
-        .route("/isv/service-orders", get(list_orders))
-        .route("/isv/service-orders/{id}", get(get_order))
-        .route("/isv/service-orders/{id}/actions", post(act_on_order))
-        .route("/isv/events", get(events))
+        .route(p(0), get(order_query))
+        .route(p(1), get(list_products))
+        .route(p(2), get(get_product))
+        .route(p(3), post(create_application).get(list_applications))
+        .route(p(4), get(get_application))
+        .route(p(5), post(withdraw_application))
+        .route(p(6), post(upload_attachment))
+        .route(p(7), get(list_orders))
+        .route(p(8), get(get_order))
+        .route(p(9), post(act_on_order))
+        .route(p(10), get(events))
         .route_layer(middleware::from_fn_with_state(
             shared.clone(),
             inject_faults,

@@ -78,6 +78,8 @@ pub enum StateFilter {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DraftFilter {
+    /// Only this account's drafts (all accounts when `None`).
+    pub account: Option<String>,
     /// Free text; matched anywhere in name, overview, description and highlights.
     pub query: Option<String>,
     pub delivery_method: Option<String>,
@@ -126,8 +128,19 @@ fn like_pattern(word: &str) -> String {
 }
 
 impl Store {
+    /// Creates a draft of the built-in local account.
     pub fn create_draft(
         &mut self,
+        id: &str,
+        w: &DraftWrite,
+        note: &str,
+    ) -> Result<DraftRow, StoreError> {
+        self.create_draft_for("local", id, w, note)
+    }
+
+    pub fn create_draft_for(
+        &mut self,
+        account: &str,
         id: &str,
         w: &DraftWrite,
         note: &str,
@@ -135,8 +148,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO drafts (id, kind, live_product_id, name, delivery_method, revision, doc,
-                                 errors, warnings, search_text)
-             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9)",
+                                 errors, warnings, search_text, account)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?10)",
             params![
                 id,
                 w.kind,
@@ -146,7 +159,8 @@ impl Store {
                 w.doc,
                 w.errors,
                 w.warnings,
-                search_text(&w.search)
+                search_text(&w.search),
+                account
             ],
         )?;
         tx.execute(
@@ -254,6 +268,10 @@ impl Store {
             args.push(q.clone().into());
         }
         sql.push_str(" WHERE d.deleted_at IS NULL");
+        if let Some(a) = &f.account {
+            sql.push_str(" AND d.account = ?");
+            args.push(a.clone().into());
+        }
         for word in &short {
             sql.push_str(" AND d.search_text LIKE ? ESCAPE '\\'");
             args.push(like_pattern(word).into());

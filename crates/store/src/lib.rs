@@ -4,6 +4,7 @@
 //! Koodesk database written by this or an older Koodesk, then brings its schema up to date. Every
 //! change that matters to the seller is written together with an audit row in one transaction.
 
+mod accounts;
 mod attachments;
 mod audit;
 pub mod backup;
@@ -14,6 +15,7 @@ mod migrations;
 mod settings;
 mod support;
 
+pub use accounts::AccountRow;
 pub use attachments::{attachment_path, MAX_ATTACHMENT_BYTES};
 pub use audit::AuditEntry;
 pub use drafts::{

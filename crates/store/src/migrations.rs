@@ -88,6 +88,15 @@ const MIGRATION_SQL: &[&str] = &[
         deleted_at TEXT,
         PRIMARY KEY (account, id, version)
     ) STRICT;",
+    // 4: marketplace accounts (their keys live in the OS keychain); drafts listed per account.
+    "CREATE TABLE accounts (
+        id         TEXT PRIMARY KEY NOT NULL,
+        name       TEXT NOT NULL,
+        site       TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    ) STRICT;
+    CREATE INDEX drafts_account_recent ON drafts (account, deleted_at, updated_at DESC, id);",
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

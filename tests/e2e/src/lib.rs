@@ -113,12 +113,26 @@ pub async fn wait_text(c: &Client, css: &str) -> Result<String> {
 
 /// Polls until the element's text equals `want` (the UI updates asynchronously).
 pub async fn wait_for_text(c: &Client, css: &str, want: &str) -> Result<()> {
+    wait_text_where(c, css, want, |text| text.trim() == want).await
+}
+
+/// Polls until the element's text contains `part`.
+pub async fn wait_text_contains(c: &Client, css: &str, part: &str) -> Result<()> {
+    wait_text_where(c, css, part, |text| text.contains(part)).await
+}
+
+async fn wait_text_where(
+    c: &Client,
+    css: &str,
+    want: &str,
+    ok: impl Fn(&str) -> bool,
+) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut last = String::new();
     while Instant::now() < deadline {
         if let Ok(el) = c.find(Locator::Css(css)).await {
             if let Ok(text) = el.text().await {
-                if text.trim() == want {
+                if ok(&text) {
                     return Ok(());
                 }
                 last = text;

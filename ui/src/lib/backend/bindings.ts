@@ -41,14 +41,61 @@ export const commands = {
 	exportTemplate: (id: string, format: string, lang: string, path: string) => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("export_template", { id, format, lang, path })),
 	/**  Reads a customer's filled template (picked in an open dialog) and checks it. */
 	checkTemplate: (path: string) => typedError<TemplateCheck_Serialize, ApiError_Serialize>(__TAURI_INVOKE("check_template", { path })),
+	listAccounts: () => typedError<AccountDto[], ApiError_Serialize>(__TAURI_INVOKE("list_accounts")),
+	addAccount: (input: AccountInput_Deserialize) => typedError<AccountDto, ApiError_Serialize>(__TAURI_INVOKE("add_account", { input })),
+	updateAccount: (id: string, input: AccountInput_Deserialize) => typedError<AccountDto, ApiError_Serialize>(__TAURI_INVOKE("update_account", { id, input })),
+	removeAccount: (id: string) => typedError<AccountDto[], ApiError_Serialize>(__TAURI_INVOKE("remove_account", { id })),
+	switchAccount: (id: string) => typedError<AccountDto, ApiError_Serialize>(__TAURI_INVOKE("switch_account", { id })),
+	testConnection: (id: string) => typedError<ConnectionReport, ApiError_Serialize>(__TAURI_INVOKE("test_connection", { id })),
 };
 
 /** Events */
 export const events = {
+	marketplaceChanged: makeEvent<MarketplaceChanged, MarketplaceChanged>("marketplace-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 };
 
 /* Types */
+/**  A marketplace account as the UI sees it. Never carries the access keys. */
+export type AccountDto = {
+	id: string,
+	name: string,
+	/**  `intl`, `eu`, a base URL, or `demo` for the built-in Demo marketplace. */
+	site: string,
+	demo: boolean,
+	current: boolean,
+	/**  Whether the keychain holds a key pair for it. */
+	has_keys: boolean,
+};
+
+/**
+ *  What the seller types to add or change an account. Keys are optional when editing (leave both
+ *  empty to keep the stored pair).
+ */
+export type AccountInput = AccountInput_Serialize | AccountInput_Deserialize;
+
+/**
+ *  What the seller types to add or change an account. Keys are optional when editing (leave both
+ *  empty to keep the stored pair).
+ */
+export type AccountInput_Deserialize = {
+	name: string,
+	site: string,
+	ak?: string,
+	sk?: string,
+};
+
+/**
+ *  What the seller types to add or change an account. Keys are optional when editing (leave both
+ *  empty to keep the stored pair).
+ */
+export type AccountInput_Serialize = {
+	name: string,
+	site: string,
+	ak: string,
+	sk: string,
+};
+
 export type ApiError = ApiError_Serialize | ApiError_Deserialize;
 
 export type ApiError_Deserialize = {
@@ -86,6 +133,17 @@ export type ChangeDto_Serialize = {
 	kind: string,
 	before: Value | null,
 	after: Value | null,
+};
+
+/**  The result of "Test connection": an order query for a documented mock order. */
+export type ConnectionReport = {
+	base_url: string,
+	elapsed_ms: number,
+	/**  The mock order that was asked for, and whether this site has it. */
+	test_order: string,
+	order_found: boolean,
+	/**  The same in English, for the CLI and logs. */
+	message: string,
 };
 
 export type DraftFilter = DraftFilter_Serialize | DraftFilter_Deserialize;
@@ -152,6 +210,10 @@ export type ErrorCode =
 "io" | 
 /**  The local database failed in another way. */
 "storage" | 
+/**  The OS keychain cannot be reached (no Secret Service running, locked, refused). */
+"keychain" | 
+/**  The marketplace could not be reached or refused the request; the message says which. */
+"marketplace" | 
 /**  A bug: something that should not happen. */
 "internal";
 
@@ -197,10 +259,20 @@ export type LiveProductDto = {
 	delivery_method: string,
 };
 
+/**
+ *  The marketplace the window talks to changed: the Demo marketplace came up, or the seller
+ *  switched accounts. The UI reloads what it shows.
+ */
+export type MarketplaceChanged = null;
+
 /**  Which marketplace this window talks to. */
 export type MarketplaceProfile = 
-/**  No account configured and no demo marketplace yet: local drafts only. */
-{ kind: "local_only" };
+/**  The built-in account without a running Demo marketplace (the CLI): local drafts only. */
+{ kind: "local_only" } | 
+/**  The built-in account on the app's embedded Demo marketplace. */
+{ kind: "demo"; base_url: string } | 
+/**  A KooGallery account the seller added. */
+{ kind: "account"; id: string; name: string; site: string };
 
 /**  What the editor offers for one delivery method (from the domain rules, not kept in the UI). */
 export type MethodOptions = {

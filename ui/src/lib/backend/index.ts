@@ -3,6 +3,10 @@
 import {
   commands,
   events,
+  type AccountDto,
+  type AccountInput_Deserialize as AccountInput,
+  type ConnectionReport,
+  type MarketplaceProfile,
   type ApiError,
   type AppInfo,
   type ChangeDto_Serialize as ChangeDto,
@@ -27,6 +31,10 @@ import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialo
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
 export type {
+  AccountDto,
+  AccountInput,
+  ConnectionReport,
+  MarketplaceProfile,
   ApiError,
   AppInfo,
   Attachment,
@@ -99,6 +107,15 @@ export const backend = {
   restoreLatestBackup: () => call(commands.restoreLatestBackup()),
   onSettingsChanged: (cb: (s: Settings) => void) =>
     events.settingsChanged.listen((e) => cb(e.payload)),
+  /** The Demo marketplace came up or the seller switched accounts. */
+  onMarketplaceChanged: (cb: () => void) => events.marketplaceChanged.listen(() => cb()),
+
+  listAccounts: () => call(commands.listAccounts()),
+  addAccount: (input: AccountInput) => call(commands.addAccount(input)),
+  updateAccount: (id: string, input: AccountInput) => call(commands.updateAccount(id, input)),
+  removeAccount: (id: string) => call(commands.removeAccount(id)),
+  switchAccount: (id: string) => call(commands.switchAccount(id)),
+  testConnection: (id: string) => call(commands.testConnection(id)),
 
   draftOptions: () => commands.draftOptions(),
   listDrafts: (filter: DraftFilter) => call(commands.listDrafts(filter)),
