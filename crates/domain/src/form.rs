@@ -247,6 +247,53 @@ pub const NO: &[&str] = &["no", "n", "false", "否", "0"];
 
 /// Parses what a customer wrote in a field into a typed JSON value, or says what is wrong.
 /// `raw` is the cell's text (already trimmed by the caller); empty means "no answer".
+/// How an answer is written into a template cell so that [`parse_value`] reads it back as the same
+/// value (used to pre-fill templates).
+pub fn answer_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(true) => "Yes".into(),
+        Value::Bool(false) => "No".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(answer_text).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => value.to_string(),
+    }
+}
+
+/// A plausible, valid answer for a field: its own example when that is valid, else one made up
+/// for its type (`n` varies choices). `None` when nothing valid could be made (a form whose
+/// limits exclude every example).
+pub fn example_answer(field: &Field, n: usize) -> Option<Value> {
+    let ok = |raw: &str| parse_value(field, raw).ok().flatten();
+    if let Some(v) = field.example.as_deref().and_then(ok) {
+        return Some(v);
+    }
+    let raw = match &field.kind {
+        FieldType::Text { max_length } | FieldType::Multiline { max_length } => {
+            let max = max_length.unwrap_or(200) as usize;
+            "Sample answer".chars().take(max.max(1)).collect()
+        }
+        FieldType::Integer { min, max } => {
+            let v = min.unwrap_or(1).max(1);
+            max.map_or(v, |m| v.min(m)).to_string()
+        }
+        FieldType::Decimal { min, max } => {
+            let v = min.unwrap_or(1.5).max(1.5);
+            max.map_or(v, |m| v.min(m)).to_string()
+        }
+        FieldType::Date => "2026-12-01".into(),
+        FieldType::Enum { options } | FieldType::MultiChoice { options } => {
+            options.get(n % options.len().max(1))?.clone()
+        }
+        FieldType::YesNo => "Yes".into(),
+        FieldType::Email => "it-ops@example.com".into(),
+        FieldType::Phone => "+86 10 6543 2100".into(),
+        FieldType::Url => "https://www.example.com".into(),
+    };
+    ok(&raw)
+}
+
 pub fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, String> {
     let raw = raw.trim();
     if raw.is_empty() {

@@ -377,6 +377,36 @@ impl Client {
         Ok(d.attachment)
     }
 
+    /// Downloads an attachment (a customer's filled template, a proof) and checks its hash.
+    pub async fn download_attachment(
+        &self,
+        id: &str,
+    ) -> Result<(AttachmentInfo, Vec<u8>), MarketError> {
+        let d: AttachmentContent = self
+            .call(
+                "GET",
+                &format!("/isv/attachments/{id}"),
+                vec![],
+                None::<&()>,
+            )
+            .await?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(d.content.as_bytes())
+            .map_err(|e| MarketError::Malformed {
+                status: 200,
+                detail: format!("the attachment is not valid base64: {e}"),
+                mutating: false,
+            })?;
+        if !hex::encode(Sha256::digest(&bytes)).eq_ignore_ascii_case(&d.attachment.sha256) {
+            return Err(MarketError::Malformed {
+                status: 200,
+                detail: "the attachment does not match its SHA-256".into(),
+                mutating: false,
+            });
+        }
+        Ok((d.attachment, bytes))
+    }
+
     // -- service orders ------------------------------------------------------------------------
 
     pub async fn list_service_orders(&self, page: &Page) -> Result<ServiceOrderList, MarketError> {

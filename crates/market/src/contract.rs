@@ -297,6 +297,19 @@ pub struct AttachmentData {
     pub attachment: AttachmentInfo,
 }
 
+/// `GET /isv/attachments/{attachmentId}`: the file and what is known about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentContent {
+    pub attachment: AttachmentInfo,
+    /// The file, base64.
+    pub content: String,
+}
+
+/// The content type of a Koodesk request form's definition (the request-form JSON), uploaded next
+/// to the template files made from it so the marketplace can read and fill them.
+pub const FORM_CONTENT_TYPE: &str = "application/vnd.koodesk.request-form+json";
+
 pub fn attachment_id(sha256_hex: &str) -> String {
     format!("ATT-{}", &sha256_hex[..sha256_hex.len().min(32)])
 }

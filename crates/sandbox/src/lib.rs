@@ -214,6 +214,7 @@ pub const CONTRACT_PATHS: &[&str] = &[
     "/isv/applications/{applicationId}",
     "/isv/applications/{applicationId}/withdraw",
     "/isv/attachments",
+    "/isv/attachments/{attachmentId}",
     "/isv/service-orders",
     "/isv/service-orders/{orderId}",
     "/isv/service-orders/{orderId}/actions",
@@ -230,10 +231,11 @@ fn router(shared: Arc<Shared>) -> Router {
         .route(p(4), get(get_application))
         .route(p(5), post(withdraw_application))
         .route(p(6), post(upload_attachment))
-        .route(p(7), get(list_orders))
-        .route(p(8), get(get_order))
-        .route(p(9), post(act_on_order))
-        .route(p(10), get(events))
+        .route(p(7), get(get_attachment))
+        .route(p(8), get(list_orders))
+        .route(p(9), get(get_order))
+        .route(p(10), post(act_on_order))
+        .route(p(11), get(events))
         .route_layer(middleware::from_fn_with_state(
             shared.clone(),
             inject_faults,
@@ -620,6 +622,29 @@ async fn get_application(State(s): State<Arc<Shared>>, Path(id): Path<String>) -
         let application: Application = db::get(tx, "applications", "application_id", &id)?
             .ok_or_else(|| Refusal::not_found(format!("Application {id} does not exist.")))?;
         Ok(ApplicationData { application })
+    })
+}
+
+async fn get_attachment(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    read(&s, |tx, _| {
+        use base64::Engine as _;
+        let row: Option<(String, Vec<u8>)> = tx
+            .query_row(
+                "SELECT json, content FROM attachments WHERE attachment_id = ?1",
+                [&id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        let (json, content) =
+            row.ok_or_else(|| Refusal::not_found(format!("Attachment {id} does not exist.")))?;
+        Ok(AttachmentContent {
+            attachment: db::from_json(&json)?,
+            content: base64::engine::general_purpose::STANDARD.encode(content),
+        })
     })
 }
 

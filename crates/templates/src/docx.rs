@@ -160,14 +160,18 @@ pub fn generate(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, TemplateE
                 );
             }
             let mut rows = vec![TableRow::new(header)];
-            for _ in 0..opts.repeating_rows.max(1) {
+            for i in 0..opts.repeating_rows.max(1) as usize {
                 rows.push(TableRow::new(
                     sec.fields
                         .iter()
-                        .map(|_| {
-                            TableCell::new()
-                                .width(w, WidthType::Dxa)
-                                .add_paragraph(Paragraph::new())
+                        .map(|f| {
+                            let p = match crate::prefill_row(opts, &sec.key, i, &f.key) {
+                                Some(v) => {
+                                    Paragraph::new().add_run(Run::new().size(SIZE_BODY).add_text(v))
+                                }
+                                None => Paragraph::new(),
+                            };
+                            TableCell::new().width(w, WidthType::Dxa).add_paragraph(p)
                         })
                         .collect(),
                 ));
@@ -219,11 +223,15 @@ pub fn generate(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, TemplateE
                         .add_paragraph(text(&help, SIZE_SMALL)),
                     TableCell::new()
                         .width(widths[2], WidthType::Dxa)
-                        .add_paragraph(
-                            Paragraph::new()
-                                .add_bookmark_start(id, answer_bookmark(si, fi))
-                                .add_bookmark_end(id),
-                        ),
+                        .add_paragraph({
+                            let p =
+                                Paragraph::new().add_bookmark_start(id, answer_bookmark(si, fi));
+                            let p = match crate::prefill_single(opts, &f.key) {
+                                Some(v) => p.add_run(Run::new().size(SIZE_BODY).add_text(v)),
+                                None => p,
+                            };
+                            p.add_bookmark_end(id)
+                        }),
                 ]));
             }
             doc = doc.add_table(

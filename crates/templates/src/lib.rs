@@ -25,6 +25,9 @@ pub struct Options {
     pub product_id: Option<String>,
     /// Empty rows offered for each repeating section.
     pub repeating_rows: u32,
+    /// Answers to pre-fill, in the shape a [`ReadReport`] gives them back: field key → value, and
+    /// repeating section key → list of rows (field key → value).
+    pub answers: Map<String, Value>,
 }
 
 impl Default for Options {
@@ -33,6 +36,7 @@ impl Default for Options {
             lang: "en".into(),
             product_id: None,
             repeating_rows: 30,
+            answers: Map::new(),
         }
     }
 }
@@ -74,6 +78,25 @@ pub struct Problem {
     /// Where in the file: `Request!B7`, or `table 2, row 3, column 1`.
     pub location: String,
     pub message: String,
+}
+
+/// The pre-filled text of a single field, if any.
+pub(crate) fn prefill_single(opts: &Options, key: &str) -> Option<String> {
+    opts.answers
+        .get(key)
+        .map(koodesk_domain::form::answer_text)
+        .filter(|t| !t.is_empty())
+}
+
+/// The pre-filled text of a repeating section's cell (`row` from 0), if any.
+pub(crate) fn prefill_row(opts: &Options, section: &str, row: usize, key: &str) -> Option<String> {
+    opts.answers
+        .get(section)
+        .and_then(Value::as_array)
+        .and_then(|rows| rows.get(row))
+        .and_then(|r| r.get(key))
+        .map(koodesk_domain::form::answer_text)
+        .filter(|t| !t.is_empty())
 }
 
 /// The ids used in files for one form (Word bookmark names, the cell map).

@@ -446,7 +446,10 @@ fn build(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, XlsxError> {
                     &fm.label
                 };
                 ws.write_string_with_format(row, 0, label_text(f, lang), lf)?;
-                ws.write_blank(row, 1, answer_format(f, &fm))?;
+                match crate::prefill_single(opts, &f.key) {
+                    Some(v) => ws.write_string_with_format(row, 1, &v, answer_format(f, &fm))?,
+                    None => ws.write_blank(row, 1, answer_format(f, &fm))?,
+                };
                 let mut help = f
                     .help
                     .as_ref()
@@ -511,7 +514,11 @@ fn build(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, XlsxError> {
             ws.set_column_width(c, 24)?;
             ws.write_string_with_format(2, c, label_text(f, lang), &fm.header)?;
             for r in TABLE_FIRST_ROW..=last_row {
-                ws.write_blank(r, c, answer_format(f, &fm))?;
+                let i = (r - TABLE_FIRST_ROW) as usize;
+                match crate::prefill_row(opts, &sec.key, i, &f.key) {
+                    Some(v) => ws.write_string_with_format(r, c, &v, answer_format(f, &fm))?,
+                    None => ws.write_blank(r, c, answer_format(f, &fm))?,
+                };
             }
             if let Some(v) = validation(f, lang, &mut lists)? {
                 ws.add_data_validation(TABLE_FIRST_ROW, c, last_row, c, &v)?;
