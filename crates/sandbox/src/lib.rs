@@ -119,11 +119,13 @@ pub struct Sandbox {
 impl Sandbox {
     pub async fn start(cfg: Config) -> Result<Sandbox, SandboxError> {
         let conn = db::open(cfg.state.as_deref())?;
+        // A file-backed sandbox resumes where its clock stopped, never earlier than asked.
+        let asked = cfg
+            .start
+            .unwrap_or_else(|| time::OffsetDateTime::now_utc().unix_timestamp());
         let start = match db::meta_get(&conn, "clock")?.and_then(|v| v.parse::<i64>().ok()) {
-            Some(saved) => saved,
-            None => cfg
-                .start
-                .unwrap_or_else(|| time::OffsetDateTime::now_utc().unix_timestamp()),
+            Some(saved) => saved.max(asked),
+            None => asked,
         };
         let shared = Arc::new(Shared {
             db: Mutex::new(conn),

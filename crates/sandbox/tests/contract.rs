@@ -1066,3 +1066,63 @@ async fn a_customer_returns_a_filled_copy_of_the_request_template() {
     assert_eq!(missing.code(), Some(codes::NOT_FOUND));
     w.sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_file_backed_sandbox_keeps_its_state_and_clock_across_restarts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let state = dir.path().join("market.sqlite3");
+    let start = |demo: bool| {
+        let mut c = Config::new(4);
+        c.clock_speed = 0.0;
+        c.start = Some(START);
+        c.state = Some(state.clone());
+        c.demo = demo;
+        Sandbox::start(c)
+    };
+    let s = start(true).await.expect("first start");
+    let admin = reqwest::Client::new();
+    let clock: Value = admin
+        .post(format!("{}/admin/clock", s.base_url))
+        .json(&json!({ "advanceSecs": 2 * DAY }))
+        .send()
+        .await
+        .expect("jump")
+        .json()
+        .await
+        .expect("json");
+    let client = |url: &str, ak: &str, sk: &str| {
+        Client::new(
+            &Site::Custom(url.into()),
+            Credentials::new(ak, sk),
+            ClientConfig::default(),
+        )
+        .expect("client")
+    };
+    let products = client(&s.base_url, &s.ak, &s.sk)
+        .list_products(&Page::first(100))
+        .await
+        .expect("list")
+        .total;
+    s.stop().await;
+
+    let s = start(true).await.expect("second start");
+    let again: Value = admin
+        .get(format!("{}/admin/clock", s.base_url))
+        .send()
+        .await
+        .expect("clock")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        again["unix"], clock["unix"],
+        "the clock resumes where it stopped"
+    );
+    let after = client(&s.base_url, &s.ak, &s.sk)
+        .list_products(&Page::first(100))
+        .await
+        .expect("list")
+        .total;
+    assert_eq!(after, products, "the demo data is seeded once");
+    s.stop().await;
+}
