@@ -51,7 +51,7 @@ async fn a_new_seller_visits_every_page_switches_to_chinese_and_it_sticks() -> a
     screenshot(&c, "zh-CN-settings").await?;
 
     // Quit from the window (Settings → Quit), as a seller would.
-    let quit = c.find(Locator::Css("button.secondary")).await?;
+    let quit = c.find(Locator::Css("[data-testid=quit]")).await?;
     assert_eq!(quit.text().await?, "退出 Koodesk");
     let _ = quit.click().await;
     let _ = c.close().await;
