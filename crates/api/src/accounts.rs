@@ -13,16 +13,14 @@ use crate::{ApiError, Context, ErrorCode};
 pub const TEST_ORDER: &str = "MOCKPERIODYEARNEW";
 
 fn demo_dto(ctx: &Context, current: &str) -> AccountDto {
+    let demo = ctx.demo();
     AccountDto {
         id: LOCAL_ACCOUNT.into(),
         name: "Demo marketplace".into(),
-        site: ctx
-            .demo()
-            .map(|d| d.base_url)
-            .unwrap_or_else(|| "demo".into()),
+        has_keys: demo.is_some(),
+        site: demo.map(|d| d.base_url).unwrap_or_else(|| "demo".into()),
         demo: true,
         current: current == LOCAL_ACCOUNT,
-        has_keys: ctx.demo().is_some(),
     }
 }
 

@@ -127,16 +127,18 @@ pub fn list_forms(ctx: &Context) -> Result<Vec<FormSummary>, ApiError> {
         .collect())
 }
 
+/// The newest version of a form of the current account.
+fn latest_form(ctx: &Context, id: &str) -> Result<koodesk_store::FormRow, ApiError> {
+    ctx.store()?.form(&ctx.account(), id, None)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("there is no request form {id}"),
+        )
+    })
+}
+
 pub fn get_form(ctx: &Context, id: &str) -> Result<FormView, ApiError> {
-    let row = ctx
-        .store()?
-        .form(&ctx.account(), id, None)?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("there is no request form {id}"),
-            )
-        })?;
+    let row = latest_form(ctx, id)?;
     form_view(row)
 }
 
@@ -182,15 +184,7 @@ pub fn export_template(
     lang: &str,
     path: &str,
 ) -> Result<String, ApiError> {
-    let row = ctx
-        .store()?
-        .form(&ctx.account(), id, None)?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("there is no request form {id}"),
-            )
-        })?;
+    let row = latest_form(ctx, id)?;
     let form = parse_form(&row.doc)?;
     let bytes = generate(&form, format, lang, None)?;
     let target = std::path::Path::new(path);

@@ -233,10 +233,11 @@ pub fn sign(
     }
 
     let signed_names = signed_header_names(headers.iter().map(|(n, _)| n));
+    let query = canonical_query(req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let canonical_request = canonical_request(
         req.method,
         &canonical_path(req.path),
-        &canonical_query(req.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        &query,
         &headers,
         &signed_names,
         &payload_hash(req.body, headers.get(HEADER_CONTENT_HASH)),
@@ -255,7 +256,7 @@ pub fn sign(
     Ok(Signed {
         method: req.method.to_owned(),
         path: encoded_path(req.path),
-        query: canonical_query(req.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        query,
         headers,
         canonical_request,
         string_to_sign,

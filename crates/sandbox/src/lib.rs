@@ -27,7 +27,7 @@ use koodesk_domain::lint::Ruleset;
 use koodesk_domain::product::Product;
 use koodesk_market::contract::*;
 use koodesk_market::sign;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -636,11 +636,7 @@ async fn get_attachment(State(s): State<Arc<Shared>>, Path(id): Path<String>) ->
                 [&id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
+            .optional()?;
         let (json, content) =
             row.ok_or_else(|| Refusal::not_found(format!("Attachment {id} does not exist.")))?;
         Ok(AttachmentContent {
@@ -753,7 +749,7 @@ fn mutate<Req: DeserializeOwned, Res: Serialize>(
     let now = s.clock.now();
     let mut db = s.db();
     let result: Result<(u16, Value), Refusal> = (|| {
-        let tx = db.transaction()?;
+        let mut tx = db.transaction()?;
         s.sim.advance(&tx, now)?;
         let seen: Option<(String, String, u16, String)> = tx
             .query_row(
@@ -761,11 +757,7 @@ fn mutate<Req: DeserializeOwned, Res: Serialize>(
                 params![ak, client_token],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
+            .optional()?;
         if let Some((r, h, status, response)) = seen {
             tx.commit()?;
             if r == route && h == hash {
@@ -780,15 +772,12 @@ fn mutate<Req: DeserializeOwned, Res: Serialize>(
                 format!("Client token {client_token} was already used for a different request."),
             ));
         }
+        // The operation in a savepoint: a refusal leaves nothing behind but the stored answer.
         let answer = {
-            let savepoint_ok = tx.execute_batch("SAVEPOINT op").is_ok();
-            let r = f(&s.sim, &tx, &req, now);
-            if savepoint_ok {
-                if r.is_err() {
-                    tx.execute_batch("ROLLBACK TO op; RELEASE op")?;
-                } else {
-                    tx.execute_batch("RELEASE op")?;
-                }
+            let sp = tx.savepoint()?;
+            let r = f(&s.sim, &sp, &req, now);
+            if r.is_ok() {
+                sp.commit()?;
             }
             r
         };

@@ -9,7 +9,7 @@ use koodesk_domain::product::{Delivery, Product};
 use koodesk_domain::supervision::{self, FlowFacts, FlowRules, FlowState, Party, SellerAction};
 use koodesk_market::contract::*;
 use koodesk_market::sign::{format_sdk_date, parse_sdk_date};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -167,12 +167,25 @@ pub fn supervised(p: &Product) -> Option<OrderDelivery> {
 }
 
 impl Sim {
+    /// A product released at `now`; customers start buying soon after.
     pub fn new_product(
         &self,
         tx: &Connection,
         product: Product,
         now: i64,
     ) -> rusqlite::Result<LiveProduct> {
+        self.new_product_at(tx, product, now, now)
+    }
+
+    /// A product released at `released_at` whose customers start buying after `buyers_from`.
+    pub fn new_product_at(
+        &self,
+        tx: &Connection,
+        product: Product,
+        released_at: i64,
+        buyers_from: i64,
+    ) -> rusqlite::Result<LiveProduct> {
+        let now = released_at;
         let n = db::next_seq(tx, "product")?;
         let live = LiveProduct {
             product_id: format!(
@@ -187,12 +200,13 @@ impl Sim {
             product,
         };
         let next = supervised(&live.product).map(|_| {
-            now + pick(
-                self.seed,
-                &format!("{}:first-purchase", live.product_id),
-                6,
-                48,
-            ) * HOUR
+            buyers_from.max(now)
+                + pick(
+                    self.seed,
+                    &format!("{}:first-purchase", live.product_id),
+                    6,
+                    48,
+                ) * HOUR
         });
         save_product(tx, &live, next)?;
         Ok(live)
@@ -822,7 +836,7 @@ impl Sim {
                     [now],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
-                .optional_row()?;
+                .optional()?;
             let order: Option<(i64, String)> = tx
                 .query_row(
                     "SELECT next_at, json FROM orders WHERE next_at IS NOT NULL AND next_at <= ?1
@@ -830,7 +844,7 @@ impl Sim {
                     [now],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
-                .optional_row()?;
+                .optional()?;
             let purchase: Option<(i64, String)> = tx
                 .query_row(
                     "SELECT next_purchase_at, json FROM products WHERE next_purchase_at IS NOT NULL AND next_purchase_at <= ?1
@@ -838,7 +852,7 @@ impl Sim {
                     [now],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
-                .optional_row()?;
+                .optional()?;
             let earliest = [
                 app.as_ref().map(|a| a.0),
                 order.as_ref().map(|o| o.0),
@@ -875,20 +889,6 @@ impl Sim {
             }
         }
         Ok(())
-    }
-}
-
-trait OptionalRow<T> {
-    fn optional_row(self) -> rusqlite::Result<Option<T>>;
-}
-
-impl<T> OptionalRow<T> for rusqlite::Result<T> {
-    fn optional_row(self) -> rusqlite::Result<Option<T>> {
-        match self {
-            Ok(v) => Ok(Some(v)),
-            Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-            Err(e) => Err(e),
-        }
     }
 }
 
@@ -975,7 +975,7 @@ fn request_attachments(
                 [&id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional_row()?;
+            .optional()?;
         let Some((json, template)) = row else {
             continue;
         };

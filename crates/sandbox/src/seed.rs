@@ -99,17 +99,17 @@ pub fn demo(sim: &Sim, tx: &Connection, now: i64) -> rusqlite::Result<()> {
         *involves_service_supervision = true;
     }
 
-    let p_service = sim.new_product(tx, service.clone(), now - 40 * DAY)?;
-    let p_license = sim.new_product(tx, license, now - 30 * DAY)?;
-    let _p_saas = sim.new_product(tx, saas, now - 20 * DAY)?;
+    let p_service = sim.new_product_at(tx, service.clone(), now - 40 * DAY, now)?;
+    let p_license = sim.new_product_at(tx, license, now - 30 * DAY, now)?;
+    let _p_saas = sim.new_product_at(tx, saas, now - 20 * DAY, now)?;
     let mut hidden = service.clone();
     hidden.basic.name = "CloudMove Database Health Check".into();
-    let mut p_hidden = sim.new_product(tx, hidden, now - 60 * DAY)?;
+    let mut p_hidden = sim.new_product_at(tx, hidden, now - 60 * DAY, now)?;
     p_hidden.status = ProductStatus::Hidden;
     crate::model::save_product(tx, &p_hidden, None)?;
     let mut gone = service.clone();
     gone.basic.name = "CloudMove Legacy Mainframe Assessment".into();
-    let mut p_gone = sim.new_product(tx, gone, now - 90 * DAY)?;
+    let mut p_gone = sim.new_product_at(tx, gone, now - 90 * DAY, now)?;
     p_gone.status = ProductStatus::Offline;
     crate::model::save_product(tx, &p_gone, None)?;
 
@@ -304,18 +304,6 @@ pub fn demo(sim: &Sim, tx: &Connection, now: i64) -> rusqlite::Result<()> {
             };
         },
     )?;
-    // Customers start buying from now on, not from when the products were released.
-    let ids: Vec<String> = db::all::<LiveProduct>(tx, "SELECT json FROM products", [])?
-        .into_iter()
-        .map(|p| p.product_id)
-        .collect();
-    for id in ids {
-        let next = now + crate::model::pick(sim.seed, &format!("{id}:demo-purchase"), 6, 48) * HOUR;
-        tx.execute(
-            "UPDATE products SET next_purchase_at = ?2 WHERE product_id = ?1 AND next_purchase_at IS NOT NULL",
-            rusqlite::params![id, next],
-        )?;
-    }
     db::meta_set(tx, "demo.seeded_at", &ts(now))?;
     Ok(())
 }
