@@ -80,21 +80,50 @@ pub struct Problem {
     pub message: String,
 }
 
+/// A pre-filled answer as a spreadsheet cell takes it: numbers as numbers, the rest as text.
+pub(crate) enum Prefill {
+    Number(f64),
+    Text(String),
+}
+
+pub(crate) fn prefill_cell(value: Option<&Value>) -> Option<Prefill> {
+    match value? {
+        Value::Number(n) => n.as_f64().map(Prefill::Number),
+        v => Some(koodesk_domain::form::answer_text(v))
+            .filter(|t| !t.is_empty())
+            .map(Prefill::Text),
+    }
+}
+
+/// A single field's pre-filled answer, if any.
+pub(crate) fn prefill_single_value<'a>(opts: &'a Options, key: &str) -> Option<&'a Value> {
+    opts.answers.get(key)
+}
+
+/// A repeating section cell's pre-filled answer (`row` from 0), if any.
+pub(crate) fn prefill_row_value<'a>(
+    opts: &'a Options,
+    section: &str,
+    row: usize,
+    key: &str,
+) -> Option<&'a Value> {
+    opts.answers
+        .get(section)
+        .and_then(Value::as_array)
+        .and_then(|rows| rows.get(row))
+        .and_then(|r| r.get(key))
+}
+
 /// The pre-filled text of a single field, if any.
 pub(crate) fn prefill_single(opts: &Options, key: &str) -> Option<String> {
-    opts.answers
-        .get(key)
+    prefill_single_value(opts, key)
         .map(koodesk_domain::form::answer_text)
         .filter(|t| !t.is_empty())
 }
 
 /// The pre-filled text of a repeating section's cell (`row` from 0), if any.
 pub(crate) fn prefill_row(opts: &Options, section: &str, row: usize, key: &str) -> Option<String> {
-    opts.answers
-        .get(section)
-        .and_then(Value::as_array)
-        .and_then(|rows| rows.get(row))
-        .and_then(|r| r.get(key))
+    prefill_row_value(opts, section, row, key)
         .map(koodesk_domain::form::answer_text)
         .filter(|t| !t.is_empty())
 }

@@ -446,10 +446,13 @@ fn build(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, XlsxError> {
                     &fm.label
                 };
                 ws.write_string_with_format(row, 0, label_text(f, lang), lf)?;
-                match crate::prefill_single(opts, &f.key) {
-                    Some(v) => ws.write_string_with_format(row, 1, &v, answer_format(f, &fm))?,
-                    None => ws.write_blank(row, 1, answer_format(f, &fm))?,
-                };
+                answer_cell(
+                    ws,
+                    row,
+                    1,
+                    crate::prefill_single_value(opts, &f.key),
+                    answer_format(f, &fm),
+                )?;
                 let mut help = f
                     .help
                     .as_ref()
@@ -515,10 +518,13 @@ fn build(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, XlsxError> {
             ws.write_string_with_format(2, c, label_text(f, lang), &fm.header)?;
             for r in TABLE_FIRST_ROW..=last_row {
                 let i = (r - TABLE_FIRST_ROW) as usize;
-                match crate::prefill_row(opts, &sec.key, i, &f.key) {
-                    Some(v) => ws.write_string_with_format(r, c, &v, answer_format(f, &fm))?,
-                    None => ws.write_blank(r, c, answer_format(f, &fm))?,
-                };
+                answer_cell(
+                    ws,
+                    r,
+                    c,
+                    crate::prefill_row_value(opts, &sec.key, i, &f.key),
+                    answer_format(f, &fm),
+                )?;
             }
             if let Some(v) = validation(f, lang, &mut lists)? {
                 ws.add_data_validation(TABLE_FIRST_ROW, c, last_row, c, &v)?;
@@ -609,6 +615,22 @@ fn build(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, XlsxError> {
     ws.set_very_hidden(true);
 
     wb.save_to_buffer()
+}
+
+/// An answer cell: blank, or pre-filled (numbers as numbers, so Excel does not flag them).
+fn answer_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Option<&serde_json::Value>,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    match crate::prefill_cell(value) {
+        Some(crate::Prefill::Number(n)) => ws.write_number_with_format(row, col, n, format)?,
+        Some(crate::Prefill::Text(t)) => ws.write_string_with_format(row, col, &t, format)?,
+        None => ws.write_blank(row, col, format)?,
+    };
+    Ok(())
 }
 
 fn instructions(
