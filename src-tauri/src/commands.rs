@@ -5,38 +5,44 @@ use koodesk_api::dto::{
     DraftOptions, DraftView, FormSummary, FormView, LanguagePref, LiveProductDto, RevisionDto,
     Settings, SupportView, TemplateCheck,
 };
-use koodesk_api::{accounts, drafts, settings, support, templates, ApiError};
-use tauri::{AppHandle, State};
+use koodesk_api::{accounts, drafts, settings, support, templates, ApiError, ErrorCode};
+use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
 use crate::events::{MarketplaceChanged, SettingsChanged};
-use crate::{tray, Shell};
+use crate::{dialogs, tray, Shell};
 
 #[tauri::command]
 #[specta::specta]
-pub fn get_settings(shell: State<'_, Shell>) -> Result<Settings, ApiError> {
-    settings::get_settings(&*shell.ctx()?)
+pub async fn get_settings(shell: State<'_, Shell>) -> Result<Settings, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || settings::get_settings(&ctx)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn set_language(
+pub async fn set_language(
     app: AppHandle,
     shell: State<'_, Shell>,
     language: LanguagePref,
 ) -> Result<Settings, ApiError> {
-    let s = settings::set_language(&*shell.ctx()?, language)?;
-    tray::relabel(&app, s.effective_language);
-    if let Err(e) = SettingsChanged(s.clone()).emit(&app) {
-        tracing::warn!(error = %e, "settings-changed event not sent");
-    }
-    Ok(s)
+    let ctx = shell.ctx()?;
+    worker(move || {
+        let s = settings::set_language(&ctx, language)?;
+        tray::relabel(&app, s.effective_language);
+        if let Err(e) = SettingsChanged(s.clone()).emit(&app) {
+            tracing::warn!(error = %e, "settings-changed event not sent");
+        }
+        Ok(s)
+    })
+    .await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn app_info(shell: State<'_, Shell>) -> Result<AppInfo, ApiError> {
-    Ok(settings::app_info(&*shell.ctx()?))
+pub async fn app_info(shell: State<'_, Shell>) -> Result<AppInfo, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || Ok(settings::app_info(&ctx))).await
 }
 
 /// The UI calls this once its first page is interactive.
@@ -61,26 +67,28 @@ pub fn quit_app(app: AppHandle) {
 /// Puts the newest backup in place of a damaged database; returns the backup's path.
 #[tauri::command]
 #[specta::specta]
-pub fn restore_latest_backup(shell: State<'_, Shell>) -> Result<String, ApiError> {
-    shell.restore_latest_backup()
+pub async fn restore_latest_backup(app: AppHandle) -> Result<String, ApiError> {
+    worker(move || app.state::<Shell>().restore_latest_backup()).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn list_drafts(
+pub async fn list_drafts(
     shell: State<'_, Shell>,
     filter: DraftFilter,
 ) -> Result<Vec<DraftListItem>, ApiError> {
-    drafts::list(&*shell.ctx()?, &filter)
+    let ctx = shell.ctx()?;
+    worker(move || drafts::list(&ctx, &filter)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn create_draft(
+pub async fn create_draft(
     shell: State<'_, Shell>,
     delivery_method: String,
 ) -> Result<DraftView, ApiError> {
-    drafts::create(&*shell.ctx()?, &delivery_method)
+    let ctx = shell.ctx()?;
+    worker(move || drafts::create(&ctx, &delivery_method)).await
 }
 
 #[tauri::command]
@@ -91,95 +99,109 @@ pub fn live_products() -> Vec<LiveProductDto> {
 
 #[tauri::command]
 #[specta::specta]
-pub fn create_modification(
+pub async fn create_modification(
     shell: State<'_, Shell>,
     live_product_id: String,
 ) -> Result<DraftView, ApiError> {
-    drafts::create_modification_of(&*shell.ctx()?, &live_product_id)
+    let ctx = shell.ctx()?;
+    worker(move || drafts::create_modification_of(&ctx, &live_product_id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn get_draft(shell: State<'_, Shell>, id: String) -> Result<DraftView, ApiError> {
-    drafts::get(&*shell.ctx()?, &id)
+pub async fn get_draft(shell: State<'_, Shell>, id: String) -> Result<DraftView, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || drafts::get(&ctx, &id)).await
 }
 
 /// Autosave: every call is committed as a new revision before it returns.
 #[tauri::command]
 #[specta::specta]
-pub fn save_draft(
+pub async fn save_draft(
     shell: State<'_, Shell>,
     id: String,
     base_revision: Option<u32>,
     doc: serde_json::Value,
 ) -> Result<DraftView, ApiError> {
-    drafts::save(&*shell.ctx()?, &id, base_revision, doc)
+    let ctx = shell.ctx()?;
+    worker(move || drafts::save(&ctx, &id, base_revision, doc)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn delete_draft(shell: State<'_, Shell>, id: String) -> Result<(), ApiError> {
-    drafts::delete(&*shell.ctx()?, &id)
+pub async fn delete_draft(shell: State<'_, Shell>, id: String) -> Result<(), ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || drafts::delete(&ctx, &id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn draft_revisions(shell: State<'_, Shell>, id: String) -> Result<Vec<RevisionDto>, ApiError> {
-    drafts::revisions(&*shell.ctx()?, &id)
+pub async fn draft_revisions(
+    shell: State<'_, Shell>,
+    id: String,
+) -> Result<Vec<RevisionDto>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || drafts::revisions(&ctx, &id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn diff_revisions(
+pub async fn diff_revisions(
     shell: State<'_, Shell>,
     id: String,
     from: u32,
     to: u32,
 ) -> Result<Vec<ChangeDto>, ApiError> {
-    drafts::diff_revisions(&*shell.ctx()?, &id, from, to)
+    let ctx = shell.ctx()?;
+    worker(move || drafts::diff_revisions(&ctx, &id, from, to)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn diff_live(shell: State<'_, Shell>, id: String) -> Result<Vec<ChangeDto>, ApiError> {
-    drafts::diff_live(&*shell.ctx()?, &id)
+pub async fn diff_live(shell: State<'_, Shell>, id: String) -> Result<Vec<ChangeDto>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || drafts::diff_live(&ctx, &id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn restore_revision(
+pub async fn restore_revision(
     shell: State<'_, Shell>,
     id: String,
     revision: u32,
 ) -> Result<DraftView, ApiError> {
-    drafts::restore(&*shell.ctx()?, &id, revision)
+    let ctx = shell.ctx()?;
+    worker(move || drafts::restore(&ctx, &id, revision)).await
 }
 
 /// Stores a file picked in the UI (sent base64-encoded); returns the attachment reference.
 #[tauri::command]
 #[specta::specta]
-pub fn attach_file(
+pub async fn attach_file(
     shell: State<'_, Shell>,
     file_name: String,
     content_base64: String,
 ) -> Result<serde_json::Value, ApiError> {
-    drafts::attach(&*shell.ctx()?, &file_name, &content_base64)
+    let ctx = shell.ctx()?;
+    worker(move || drafts::attach(&ctx, &file_name, &content_base64)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn get_support(shell: State<'_, Shell>) -> Result<SupportView, ApiError> {
-    support::get(&*shell.ctx()?)
+pub async fn get_support(shell: State<'_, Shell>) -> Result<SupportView, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || support::get(&ctx)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn save_support(
+pub async fn save_support(
     shell: State<'_, Shell>,
     base_revision: Option<u32>,
     info: serde_json::Value,
 ) -> Result<SupportView, ApiError> {
-    support::save(&*shell.ctx()?, base_revision, info)
+    let ctx = shell.ctx()?;
+    worker(move || support::save(&ctx, base_revision, info)).await
 }
 
 #[tauri::command]
@@ -190,99 +212,132 @@ pub fn draft_options() -> DraftOptions {
 
 #[tauri::command]
 #[specta::specta]
-pub fn list_forms(shell: State<'_, Shell>) -> Result<Vec<FormSummary>, ApiError> {
-    templates::list_forms(&*shell.ctx()?)
+pub async fn list_forms(shell: State<'_, Shell>) -> Result<Vec<FormSummary>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || templates::list_forms(&ctx)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn get_form(shell: State<'_, Shell>, id: String) -> Result<FormView, ApiError> {
-    templates::get_form(&*shell.ctx()?, &id)
+pub async fn get_form(shell: State<'_, Shell>, id: String) -> Result<FormView, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || templates::get_form(&ctx, &id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn new_form(shell: State<'_, Shell>) -> Result<FormView, ApiError> {
-    templates::new_form(&*shell.ctx()?)
+pub async fn new_form(shell: State<'_, Shell>) -> Result<FormView, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || templates::new_form(&ctx)).await
 }
 
 /// Autosave of the form builder.
 #[tauri::command]
 #[specta::specta]
-pub fn save_form(shell: State<'_, Shell>, form: serde_json::Value) -> Result<FormView, ApiError> {
-    templates::save_form(&*shell.ctx()?, form)
+pub async fn save_form(
+    shell: State<'_, Shell>,
+    form: serde_json::Value,
+) -> Result<FormView, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || templates::save_form(&ctx, form)).await
 }
 
-/// Writes the Excel (`xlsx`) or Word (`docx`) template to `path` (picked in a save dialog).
+/// Asks where to save (the system's save dialog, opened here, never by the page), then writes the
+/// Excel (`xlsx`) or Word (`docx`) template there. `None` when the seller cancelled.
 #[tauri::command]
 #[specta::specta]
-pub fn export_template(
+pub async fn export_template(
+    app: AppHandle,
     shell: State<'_, Shell>,
     id: String,
     format: String,
     lang: String,
-    path: String,
-) -> Result<String, ApiError> {
-    templates::export_template(
-        &*shell.ctx()?,
-        &id,
-        templates::Format::parse(&format)?,
-        &lang,
-        &path,
-    )
+) -> Result<Option<String>, ApiError> {
+    let ctx = shell.ctx()?;
+    let format = templates::Format::parse(&format)?;
+    let ext = match format {
+        templates::Format::Xlsx => "xlsx",
+        templates::Format::Docx => "docx",
+    };
+    let Some(path) = dialogs::save(&app, &format!("{id}.{ext}"), ext).await else {
+        return Ok(None);
+    };
+    worker(move || templates::export_template(&ctx, &id, format, &lang, &path).map(Some)).await
 }
 
-/// Reads a customer's filled template (picked in an open dialog) and checks it.
+/// Asks for a customer's filled template (the system's open dialog), then reads and checks it in
+/// a child process. `None` when the seller cancelled.
 #[tauri::command]
 #[specta::specta]
-pub fn check_template(shell: State<'_, Shell>, path: String) -> Result<TemplateCheck, ApiError> {
-    templates::check_template(&*shell.ctx()?, &path)
+pub async fn check_template(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+) -> Result<Option<TemplateCheck>, ApiError> {
+    let ctx = shell.ctx()?;
+    let Some(path) = dialogs::open(&app, &["xlsx", "docx"]).await else {
+        return Ok(None);
+    };
+    worker(move || templates::check_template(&ctx, &path).map(Some)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn list_accounts(shell: State<'_, Shell>) -> Result<Vec<AccountDto>, ApiError> {
-    accounts::list(&*shell.ctx()?)
+pub async fn list_accounts(shell: State<'_, Shell>) -> Result<Vec<AccountDto>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || accounts::list(&ctx)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn add_account(shell: State<'_, Shell>, input: AccountInput) -> Result<AccountDto, ApiError> {
-    accounts::add(&*shell.ctx()?, &input)
+pub async fn add_account(
+    shell: State<'_, Shell>,
+    input: AccountInput,
+) -> Result<AccountDto, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || accounts::add(&ctx, &input)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn update_account(
+pub async fn update_account(
     shell: State<'_, Shell>,
     id: String,
     input: AccountInput,
 ) -> Result<AccountDto, ApiError> {
-    accounts::update(&*shell.ctx()?, &id, &input)
+    let ctx = shell.ctx()?;
+    worker(move || accounts::update(&ctx, &id, &input)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn remove_account(
+pub async fn remove_account(
     app: AppHandle,
     shell: State<'_, Shell>,
     id: String,
 ) -> Result<Vec<AccountDto>, ApiError> {
-    let list = accounts::remove(&*shell.ctx()?, &id)?;
-    marketplace_changed(&app);
-    Ok(list)
+    let ctx = shell.ctx()?;
+    worker(move || {
+        let list = accounts::remove(&ctx, &id)?;
+        marketplace_changed(&app);
+        Ok(list)
+    })
+    .await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn switch_account(
+pub async fn switch_account(
     app: AppHandle,
     shell: State<'_, Shell>,
     id: String,
 ) -> Result<AccountDto, ApiError> {
-    let a = accounts::switch(&*shell.ctx()?, &id)?;
-    marketplace_changed(&app);
-    Ok(a)
+    let ctx = shell.ctx()?;
+    worker(move || {
+        let a = accounts::switch(&ctx, &id)?;
+        marketplace_changed(&app);
+        Ok(a)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -293,6 +348,23 @@ pub async fn test_connection(
 ) -> Result<ConnectionReport, ApiError> {
     let ctx = shell.ctx()?;
     accounts::test_connection(&ctx, &id).await
+}
+
+/// Runs a command's work on a blocking worker thread: never on the main (UI) thread, and a panic
+/// becomes an `internal` error and a log line instead of a dead window.
+async fn worker<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    match tauri::async_runtime::spawn_blocking(f).await {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::error!(error = %e, "a command failed unexpectedly");
+            Err(ApiError::new(
+                ErrorCode::Internal,
+                "Koodesk hit an internal error (it is in the log); your saved work is safe",
+            ))
+        }
+    }
 }
 
 fn marketplace_changed(app: &AppHandle) {

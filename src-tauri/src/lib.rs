@@ -1,6 +1,7 @@
 //! The Koodesk desktop shell: windows, tray, single instance, and thin commands over `koodesk-api`.
 
 mod commands;
+mod dialogs;
 mod events;
 mod shell;
 mod tray;

@@ -187,14 +187,10 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
             const problems = keys.some((k) => !k) ? ["sections[0].fields: a key is missing"] : [];
             return { id: f.id, version: f.version, issued: false, form: f, problems };
           }
-          case "plugin:dialog|save":
-            return "/home/seller/request-form-1.xlsx";
-          case "plugin:dialog|open":
-            return "/home/seller/filled.xlsx";
           case "export_template":
-            return String(args.path);
+            return `/home/seller/${String(args.id)}.${String(args.format)}`;
           case "check_template":
-            return { file: String(args.path), form_id: "request-form-1", version: 1, form_title: "Service request",
+            return { file: "/home/seller/filled.xlsx", form_id: "request-form-1", version: 1, form_title: "Service request",
               values: { company: "Acme Ltd" }, errors: [{ key: "start", label: "Start date", row: null, location: "Request!B6", message: "required" }] };
           case "get_draft":
             return view(String(args.id));

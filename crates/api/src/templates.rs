@@ -1,6 +1,10 @@
 //! Request templates: generate .xlsx/.docx from a request form, read a filled one back.
 
+use std::path::Path;
+
 use koodesk_domain::form::RequestForm;
+pub use koodesk_templates::isolate;
+use koodesk_templates::isolate::{Job, Outcome};
 use koodesk_templates::{Options, ReadReport, TemplateError};
 
 use crate::{ApiError, ErrorCode};
@@ -63,6 +67,24 @@ pub fn generate(
 
 pub fn read(form: &RequestForm, bytes: &[u8]) -> Result<ReadReport, ApiError> {
     koodesk_templates::read(form, bytes).map_err(template_error)
+}
+
+/// Reads the filled template at `path` against `form`, in a child process when enabled.
+pub fn read_path(form: &RequestForm, path: &Path) -> Result<ReadReport, ApiError> {
+    let form_json = serde_json::to_string(form)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    match isolate::run(&Job::Read {
+        path: path.to_path_buf(),
+        form: form_json,
+    })
+    .map_err(template_error)?
+    {
+        Outcome::Report { report } => Ok(report),
+        _ => Err(ApiError::new(
+            ErrorCode::Internal,
+            "the reader answered out of turn",
+        )),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,32 +198,48 @@ pub fn save_form(ctx: &Context, form: serde_json::Value) -> Result<FormView, Api
     form_view(row)
 }
 
-/// Writes the template of a form's newest version to `path` and marks that version issued.
+/// Writes the template of a form's newest version to `path` (through a temporary file beside it,
+/// so a failed write leaves nothing half-written) and marks that version issued.
 pub fn export_template(
     ctx: &Context,
     id: &str,
     format: Format,
     lang: &str,
-    path: &str,
+    path: &Path,
 ) -> Result<String, ApiError> {
     let row = latest_form(ctx, id)?;
     let form = parse_form(&row.doc)?;
     let bytes = generate(&form, format, lang, None)?;
-    let target = std::path::Path::new(path);
-    let tmp = target.with_extension("koodesk-part");
+    let shown = path.display().to_string();
+    let tmp = path.with_extension("koodesk-part");
     std::fs::write(&tmp, &bytes)
-        .and_then(|()| std::fs::rename(&tmp, target))
-        .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot write {path}: {e}")))?;
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            ApiError::new(ErrorCode::Io, format!("cannot write {shown}: {e}"))
+        })?;
     ctx.store()?
         .mark_form_issued(&ctx.account(), id, row.version)?;
-    Ok(path.to_string())
+    Ok(shown)
 }
 
 /// Reads a filled template: finds the form version it was made from and checks every answer.
-pub fn check_template(ctx: &Context, path: &str) -> Result<TemplateCheck, ApiError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot read {path}: {e}")))?;
-    let (id, version) = koodesk_templates::identify(&bytes).map_err(template_error)?;
+/// The file is read in a child process under fixed limits (see [`isolate`]) when the program
+/// enabled it, so a hostile file cannot take the caller down.
+pub fn check_template(ctx: &Context, path: &Path) -> Result<TemplateCheck, ApiError> {
+    let (id, version) = match isolate::run(&Job::Identify {
+        path: path.to_path_buf(),
+    })
+    .map_err(template_error)?
+    {
+        Outcome::Identified { form_id, version } => (form_id, version),
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::Internal,
+                "the reader answered out of turn",
+            ))
+        }
+    };
     let row = ctx.store()?.form(&ctx.account(), &id, Some(version))?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::NotFound,
@@ -209,7 +247,7 @@ pub fn check_template(ctx: &Context, path: &str) -> Result<TemplateCheck, ApiErr
         )
     })?;
     let form = parse_form(&row.doc)?;
-    let report = read(&form, &bytes)?;
+    let report = read_path(&form, path)?;
     let label = |key: &str| {
         form.fields()
             .find(|(_, f)| f.key == key)
@@ -217,7 +255,7 @@ pub fn check_template(ctx: &Context, path: &str) -> Result<TemplateCheck, ApiErr
             .unwrap_or_default()
     };
     Ok(TemplateCheck {
-        file: path.to_string(),
+        file: path.display().to_string(),
         form_id: report.form_id.clone(),
         version: report.version,
         form_title: form.title.get("en").to_string(),
@@ -248,7 +286,7 @@ mod tests {
         let v1 = new_form(&ctx).unwrap();
         assert_eq!((v1.version, v1.problems.len()), (1, 0));
         let file = dir.path().join("t.xlsx");
-        export_template(&ctx, &v1.id, Format::Xlsx, "en", file.to_str().unwrap()).unwrap();
+        export_template(&ctx, &v1.id, Format::Xlsx, "en", &file).unwrap();
         assert!(get_form(&ctx, &v1.id).unwrap().issued);
 
         let mut edited = v1.form.clone();
@@ -256,7 +294,7 @@ mod tests {
         let v2 = save_form(&ctx, edited).unwrap();
         assert_eq!((v2.version, v2.issued), (2, false));
 
-        let check = check_template(&ctx, file.to_str().unwrap()).unwrap();
+        let check = check_template(&ctx, &file).unwrap();
         assert_eq!((check.form_id.as_str(), check.version), (v1.id.as_str(), 1));
         assert_eq!(check.errors.len(), 1, "the required company name is empty");
         assert_eq!(
@@ -272,14 +310,8 @@ mod tests {
             1,
             "incomplete forms are kept, with their problem"
         );
-        let err = export_template(
-            &ctx,
-            &v1.id,
-            Format::Docx,
-            "en",
-            dir.path().join("x.docx").to_str().unwrap(),
-        )
-        .unwrap_err();
+        let err = export_template(&ctx, &v1.id, Format::Docx, "en", &dir.path().join("x.docx"))
+            .unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput);
     }
 }

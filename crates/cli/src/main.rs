@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use koodesk_api::doctor::{self, DoctorReport};
 use koodesk_api::paths::DataDir;
+use koodesk_api::templates::isolate;
 use koodesk_api::{ApiError, Context};
 
 #[derive(Parser)]
@@ -59,6 +60,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Customers' files are read in a child of this binary (see `isolate`).
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == isolate::CHILD_ARG)
+    {
+        return isolate::child_main();
+    }
+    isolate::use_child_process();
     let cli = Cli::parse();
     match cli.command {
         Command::Doctor { json } => run_doctor(json),

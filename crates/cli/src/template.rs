@@ -69,7 +69,7 @@ pub fn run(cmd: TemplateCommand) -> Result<ExitCode, ApiError> {
             Ok(ExitCode::SUCCESS)
         }
         TemplateCommand::Read { form: f, file } => {
-            let report = templates::read(&form(&f)?, &read_file(&file)?)?;
+            let report = templates::read_path(&form(&f)?, &file)?;
             let text = serde_json::to_string_pretty(&report)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
             println!("{text}");

@@ -215,3 +215,93 @@ fn templates_are_generated_and_an_untouched_one_reads_back_with_required_errors(
     assert_eq!(st.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&st.stderr).contains("use xlsx or docx"));
 }
+
+/// `koodesk template read` on files built to exhaust a reader: a valued cell at the far corner of
+/// the hidden `_meta` sheet (once an abort: "memory allocation of 549755813888 bytes failed"), a
+/// sparse multi-GB file, a FIFO. Each gets an answer: a report, or exit 2 with a clear message.
+#[test]
+fn template_read_answers_hostile_files_without_crashing() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let form = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples/data-migration-request.json");
+    let good = dir.path().join("t.xlsx");
+    let st = koodesk(dir.path())
+        .args(["template", "generate", "--form"])
+        .arg(&form)
+        .args(["--format", "xlsx", "-o"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{st:?}");
+    let bytes = std::fs::read(&good).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    // The workbook's last sheet is `_meta`.
+    let last_sheet = (1..20)
+        .rev()
+        .map(|i| format!("xl/worksheets/sheet{i}.xml"))
+        .find(|n| zip.index_for_name(n).is_some())
+        .unwrap();
+    for cell in ["XFD1048576", "P1048576", "ZZ300000"] {
+        let row: String = cell.chars().filter(char::is_ascii_digit).collect();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut content = Vec::new();
+            f.read_to_end(&mut content).unwrap();
+            if name == last_sheet {
+                let xml = String::from_utf8(content).unwrap().replacen(
+                    "</sheetData>",
+                    &format!("<row r=\"{row}\"><c r=\"{cell}\"><v>1</v></c></row></sheetData>"),
+                    1,
+                );
+                content = xml.into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&content).unwrap();
+        }
+        let far = dir.path().join(format!("far-{cell}.xlsx"));
+        std::fs::write(&far, out.finish().unwrap().into_inner()).unwrap();
+        let st = koodesk(dir.path())
+            .args(["template", "read", "--form"])
+            .arg(&form)
+            .arg(&far)
+            .output()
+            .unwrap();
+        assert_eq!(
+            st.status.code(),
+            Some(1),
+            "{cell}: read normally (the untouched answers are missing): {st:?}"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
+        assert_eq!(report["form_id"], "data-migration-request", "{cell}");
+    }
+
+    let sparse = dir.path().join("sparse.xlsx");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
+    let fifo = dir.path().join("fifo.xlsx");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let mut refused = vec![
+        (sparse, "larger than"),
+        (dir.path().to_path_buf(), "not a regular file"),
+    ];
+    if made.is_ok_and(|s| s.success()) {
+        refused.push((fifo, "not a regular file"));
+    }
+    for (path, says) in refused {
+        let st = koodesk(dir.path())
+            .args(["template", "read", "--form"])
+            .arg(&form)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(st.status.code(), Some(2), "{path:?}: {st:?}");
+        let err = String::from_utf8_lossy(&st.stderr);
+        assert!(err.contains(says), "{path:?}: {err}");
+    }
+}

@@ -220,14 +220,11 @@ impl Client {
                 )
             })
             .collect();
-        let body = resp.bytes().await.map_err(|e| MarketError::Interrupted {
-            detail: format!("the answer was cut off: {}", error_chain(&e)),
-            mutating,
-        })?;
+        let body = read_body(resp, mutating).await?;
         Ok(RawResponse {
             status,
             headers,
-            body: body.to_vec(),
+            body,
         })
     }
 
@@ -490,6 +487,47 @@ fn classify_send(host: &str, e: reqwest::Error, mutating: bool) -> MarketError {
     MarketError::Interrupted { detail, mutating }
 }
 
+/// The most of an answer's body the client reads; a larger answer is refused, never buffered.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Reads an answer's body chunk by chunk, stopping at [`MAX_RESPONSE_BYTES`] whatever the
+/// `Content-Length` says.
+async fn read_body(mut resp: reqwest::Response, mutating: bool) -> Result<Vec<u8>, MarketError> {
+    let status = resp.status().as_u16();
+    let too_large = || MarketError::Malformed {
+        status,
+        detail: format!(
+            "the answer is larger than {} MB",
+            MAX_RESPONSE_BYTES / (1024 * 1024)
+        ),
+        mutating,
+    };
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => {
+                return Err(MarketError::Interrupted {
+                    detail: format!("the answer was cut off: {}", error_chain(&e)),
+                    mutating,
+                })
+            }
+        }
+    }
+}
+
 /// Turns an HTTP answer into the operation's data or a classed error.
 pub fn interpret<T: DeserializeOwned>(resp: RawResponse, mutating: bool) -> Result<T, MarketError> {
     let status = resp.status;
@@ -523,6 +561,7 @@ pub fn interpret<T: DeserializeOwned>(resp: RawResponse, mutating: bool) -> Resu
             status,
             retry_after,
             message: message().1,
+            mutating,
         });
     }
     if !(200..300).contains(&status) {

@@ -30,6 +30,9 @@ pub enum MarketError {
         status: u16,
         retry_after: Option<Duration>,
         message: String,
+        /// A write: a 5xx may come after the marketplace applied it (a gateway's 502 after the
+        /// backend answered), so it is an unknown outcome, never a safe resend with a new token.
+        mutating: bool,
     },
     /// The server's own message, verbatim.
     #[error("{message}")]
@@ -68,7 +71,16 @@ fn retry_hint(after: Option<Duration>) -> String {
 impl MarketError {
     pub fn class(&self) -> ErrorClass {
         match self {
-            MarketError::Unreachable { .. } | MarketError::Busy { .. } => ErrorClass::Retryable,
+            MarketError::Unreachable { .. } => ErrorClass::Retryable,
+            MarketError::Busy {
+                status, mutating, ..
+            } => {
+                if *mutating && *status >= 500 {
+                    ErrorClass::UnknownOutcome
+                } else {
+                    ErrorClass::Retryable
+                }
+            }
             MarketError::BadSite(_)
             | MarketError::Sign(_)
             | MarketError::Rejected { .. }
@@ -105,7 +117,17 @@ mod tests {
             status: 429,
             retry_after: Some(Duration::from_secs(7)),
             message: "slow down".into(),
+            mutating: true,
         };
+        assert_eq!(busy.class(), ErrorClass::Retryable, "a 429 applied nothing");
+        let bad_gateway = |mutating| MarketError::Busy {
+            status: 502,
+            retry_after: None,
+            message: "bad gateway".into(),
+            mutating,
+        };
+        assert_eq!(bad_gateway(true).class(), ErrorClass::UnknownOutcome);
+        assert_eq!(bad_gateway(false).class(), ErrorClass::Retryable);
         assert_eq!(
             busy.to_string(),
             "the marketplace is busy (HTTP 429), retry in 7 s: slow down"

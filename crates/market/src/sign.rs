@@ -359,7 +359,16 @@ pub fn verify(
         &canonical_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
         &headers,
         &auth.signed_headers,
-        &payload_hash(req.body, header(HEADER_CONTENT_HASH).map(sdk_trim)),
+        // The body is bound to the signature: a stated content hash counts only when it is one
+        // of the signed headers (else anyone could send another body under a copied hash).
+        &payload_hash(
+            req.body,
+            auth.signed_headers
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(HEADER_CONTENT_HASH))
+                .then(|| header(HEADER_CONTENT_HASH).map(sdk_trim))
+                .flatten(),
+        ),
     );
     let sts = string_to_sign(&format_sdk_date(at), &canonical_request);
     let expected = hex::decode(&auth.signature).map_err(|_| VerifyError::SignatureMismatch)?;
@@ -611,6 +620,37 @@ mod tests {
             now,
         );
         assert_eq!(wrong_key, Err(VerifyError::SignatureMismatch));
+
+        // Dated more than 15 minutes in the future (the request's clock runs ahead).
+        let early = verify(
+            &Incoming {
+                method: "POST",
+                path: &s.path,
+                query: &s.query,
+                headers: &headers,
+                body: br#"{"a":1}"#,
+            },
+            secret,
+            now - time::Duration::minutes(16),
+        );
+        assert_eq!(early, Err(VerifyError::Expired { skew_secs: -960 }));
+
+        // Body B under body A's signature, with A's hash in an unsigned content-hash header.
+        let hash_of_a = hex::encode(Sha256::digest(br#"{"a":1}"#));
+        let mut smuggled = headers.clone();
+        smuggled.push(("x-sdk-content-sha256".to_owned(), hash_of_a));
+        let swapped = verify(
+            &Incoming {
+                method: "POST",
+                path: &s.path,
+                query: &s.query,
+                headers: &smuggled,
+                body: br#"{"a":2}"#,
+            },
+            secret,
+            now,
+        );
+        assert_eq!(swapped, Err(VerifyError::SignatureMismatch));
     }
 
     #[test]

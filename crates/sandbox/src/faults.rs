@@ -23,6 +23,9 @@ pub enum Fault {
     Delay { delay_ms: u64 },
     /// The request is applied, and the answer is not valid JSON.
     Malformed,
+    /// The request is applied, then the gateway answers 502 (its backend's answer was lost):
+    /// a 5xx on a write does not mean "not applied".
+    ApplyThen502,
 }
 
 fn one() -> u64 {

@@ -434,6 +434,14 @@ async fn inject_faults(
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
             r
         }
+        Fault::ApplyThen502 => {
+            let _applied = next.run(req).await;
+            gateway_error(
+                StatusCode::BAD_GATEWAY,
+                "APIG.0201",
+                "The backend's answer was lost.",
+            )
+        }
         Fault::Malformed => {
             let _applied = next.run(req).await;
             (
@@ -451,7 +459,14 @@ async fn loopback_only(
     req: Request,
     next: Next,
 ) -> Response {
-    if !peer.ip().is_loopback() {
+    // The peer and the name it asked for must both be loopback: a page on another site that a
+    // browser is tricked into sending here (DNS rebinding) names its own host.
+    let host_is_loopback = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(is_loopback_host);
+    if !peer.ip().is_loopback() || !host_is_loopback {
         return (
             StatusCode::FORBIDDEN,
             "admin endpoints answer on loopback only",
@@ -459,6 +474,18 @@ async fn loopback_only(
             .into_response();
     }
     next.run(req).await
+}
+
+/// `127.0.0.1:8080`, `[::1]:80`, `localhost` — a Host header that names this machine.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -695,16 +695,18 @@ async fn every_fault_is_classed_and_the_unknown_ones_really_applied() {
         e
     };
 
+    // A 5xx on a write is an unknown outcome for the client, even when (as here) the sandbox
+    // applied nothing: the client cannot tell, and a gateway's 502 may follow an applied write.
     w.fault(post, Fault::FailBefore, 1).await;
     let e = expect_class(
         w.client.create_application(&release("f-1", "A")).await,
-        ErrorClass::Retryable,
+        ErrorClass::UnknownOutcome,
     );
     assert!(matches!(e, MarketError::Busy { status: 503, .. }), "{e:?}");
     w.fault(post, Fault::Status500, 1).await;
     let e = expect_class(
         w.client.create_application(&release("f-2", "A")).await,
-        ErrorClass::Retryable,
+        ErrorClass::UnknownOutcome,
     );
     assert!(matches!(e, MarketError::Busy { status: 500, .. }), "{e:?}");
     w.fault(
@@ -745,10 +747,16 @@ async fn every_fault_is_classed_and_the_unknown_ones_really_applied() {
         ErrorClass::UnknownOutcome,
     );
     assert!(matches!(e, MarketError::Malformed { .. }), "{e:?}");
+    w.fault(post, Fault::ApplyThen502, 1).await;
+    let e = expect_class(
+        w.client.create_application(&release("f-7", "D")).await,
+        ErrorClass::UnknownOutcome,
+    );
+    assert!(matches!(e, MarketError::Busy { status: 502, .. }), "{e:?}");
     assert_eq!(
         w.counter("applications.created").await,
-        3,
-        "the unknown outcomes were applied"
+        4,
+        "the unknown outcomes were applied, the 502 one too"
     );
 
     // Reads: the same faults are plainly retryable.
@@ -1125,4 +1133,22 @@ async fn a_file_backed_sandbox_keeps_its_state_and_clock_across_restarts() {
         .total;
     assert_eq!(after, products, "the demo data is seeded once");
     s.stop().await;
+}
+
+#[tokio::test]
+async fn admin_routes_refuse_a_host_that_is_not_loopback() {
+    let s = Sandbox::start(Config::new(5)).await.expect("start");
+    let admin = reqwest::Client::new();
+    let status = |host: &'static str| {
+        let req = admin
+            .get(format!("{}/admin/clock", s.base_url))
+            .header(reqwest::header::HOST, host);
+        async move { req.send().await.expect("answer").status().as_u16() }
+    };
+    assert_eq!(status("evil.example").await, 403, "a rebound name");
+    assert_eq!(status("evil.example:80").await, 403);
+    assert_eq!(status("127.0.0.1.evil.example").await, 403);
+    assert_eq!(status("127.0.0.1:9").await, 200);
+    assert_eq!(status("localhost").await, 200);
+    assert_eq!(status("[::1]:8080").await, 200);
 }

@@ -4,14 +4,16 @@
 //! read by key, not by position. Hostile files are refused within fixed limits ([`limits`]).
 
 pub mod docx;
+pub mod isolate;
 pub mod limits;
 pub mod read;
+mod sheet;
 mod strings;
 pub mod xlsx;
 mod zipfile;
 
 use koodesk_domain::form::RequestForm;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use read::{identify, read};
@@ -59,7 +61,7 @@ pub enum TemplateError {
 }
 
 /// What a filled template says, checked against its form.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadReport {
     pub form_id: String,
     pub version: u32,
@@ -68,12 +70,12 @@ pub struct ReadReport {
     pub errors: Vec<Problem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// The field's key.
     pub key: String,
     /// Repeating sections: the entry's row, counted from 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row: Option<u32>,
     /// Where in the file: `Request!B7`, or `table 2, row 3, column 1`.
     pub location: String,
@@ -152,4 +154,52 @@ pub(crate) fn is_for(
         )));
     }
     Ok(v)
+}
+
+/// Reads a file a customer sent (or any file from outside) within the reader's size limit: only
+/// a regular file is opened (a FIFO, a device or a directory is refused without blocking), its
+/// size is checked from its metadata before reading, and reading stops at the limit whatever
+/// the metadata said.
+pub fn read_file_bounded(path: &std::path::Path) -> Result<Vec<u8>, TemplateError> {
+    use std::io::Read;
+    let shown = path.display();
+    let cannot = |e: std::io::Error| TemplateError::Unreadable(format!("cannot read {shown}: {e}"));
+    let not_a_file = || TemplateError::Unreadable(format!("{shown} is not a regular file"));
+    let too_large = || {
+        TemplateError::TooLarge(format!(
+            "{shown} is larger than {} MB, more than any filled template",
+            limits::MAX_FILE_BYTES / (1024 * 1024)
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(not_a_file());
+    }
+    if meta.len() > limits::MAX_FILE_BYTES as u64 {
+        return Err(too_large());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Never block on a FIFO swapped in after the check above.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(not_a_file());
+    }
+    if meta.len() > limits::MAX_FILE_BYTES as u64 {
+        return Err(too_large());
+    }
+    let mut out = Vec::with_capacity(meta.len() as usize);
+    file.take(limits::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(cannot)?;
+    if out.len() > limits::MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(out)
 }

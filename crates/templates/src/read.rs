@@ -2,15 +2,14 @@
 //! key and by where it is in the file.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
-use calamine::{Data, Range, Reader, Xlsx};
 use koodesk_domain::form::{parse_value, Field, FieldType, RequestForm};
 use quick_xml::events::Event;
 use serde_json::{Map, Value};
 
 use crate::docx::{answer_bookmark, header_bookmark};
 use crate::limits::{MAX_ANSWER_CHARS, MAX_ROWS};
+use crate::sheet::{self, Cell, Pos};
 use crate::xlsx::{col_name, META_MAP_ROW, META_SHEET};
 use crate::{is_for, zipfile, Problem, ReadReport, TemplateError};
 
@@ -20,10 +19,7 @@ pub fn read(form: &RequestForm, bytes: &[u8]) -> Result<ReadReport, TemplateErro
     let is_xlsx = zip.index_for_name("xl/workbook.xml").is_some();
     let is_docx = zip.index_for_name("word/document.xml").is_some();
     match (is_xlsx, is_docx) {
-        (true, _) => {
-            drop(zip);
-            read_xlsx(form, bytes)
-        }
+        (true, _) => read_xlsx(form, &mut zip),
         (_, true) => read_docx(form, &mut zip),
         _ => Err(TemplateError::Unreadable(
             "this is neither an Excel (.xlsx) nor a Word (.docx) file".into(),
@@ -35,15 +31,8 @@ pub fn read(form: &RequestForm, bytes: &[u8]) -> Result<ReadReport, TemplateErro
 pub fn identify(bytes: &[u8]) -> Result<(String, u32), TemplateError> {
     let mut zip = zipfile::open(bytes)?;
     let (id, version) = if zip.index_for_name("xl/workbook.xml").is_some() {
-        drop(zip);
-        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-        let meta = wb.worksheet_range(META_SHEET).map_err(|_| {
-            TemplateError::Unreadable(
-                "this workbook is not a Koodesk request template (it has no _meta sheet)".into(),
-            )
-        })?;
-        let get = |r: u32| meta.get_value((r, 1)).map(text_of).unwrap_or_default();
-        (get(0), get(1))
+        let meta = read_meta(&mut zip, false)?;
+        (meta.text(0, 1), meta.text(1, 1))
     } else if zip.index_for_name("word/document.xml").is_some() {
         let custom = zipfile::read_entry(&mut zip, "docProps/custom.xml")?.unwrap_or_default();
         let props = custom_properties(&String::from_utf8_lossy(&custom))?;
@@ -122,33 +111,40 @@ impl<'f> Collector<'f> {
     }
 }
 
-fn unreadable(e: impl std::fmt::Display) -> TemplateError {
-    TemplateError::Unreadable(format!("the workbook cannot be read: {e}"))
-}
-
 // ---------------------------------------------------------------------------------------------
 // Excel
 
-/// (sheet, 1-based first row, 1-based last row, column letters, kind)
+/// Rows of the cell map read from `_meta` (a generous cap: forms have far fewer fields).
+const MAX_MAP_ROWS: u32 = 5_000;
+
+/// Where one field's answers are: sheet, 1-based first and last row, 0-based column.
 struct Place {
     sheet: String,
     first_row: u32,
     last_row: u32,
-    column: String,
+    col0: u32,
 }
 
-fn text_of(d: &Data) -> String {
+/// Cells read from one sheet, by 0-based (row, column).
+struct Cells(HashMap<Pos, Cell>);
+
+impl Cells {
+    fn get(&self, row0: u32, col0: u32) -> Option<&Cell> {
+        self.0.get(&(row0, col0))
+    }
+
+    fn text(&self, row0: u32, col0: u32) -> String {
+        self.get(row0, col0).map(text_of).unwrap_or_default()
+    }
+}
+
+fn text_of(d: &Cell) -> String {
     match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "yes" } else { "no" }.into(),
-        Data::DateTime(dt) => serial_to_date(dt.as_f64()).unwrap_or_default(),
-        Data::DateTimeIso(s) => s.chars().take(10).collect(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-        Data::Empty => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Number(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Cell::Number(f) => f.to_string(),
+        Cell::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Cell::Error(e) => format!("#{}", e.trim_start_matches('#')),
     }
 }
 
@@ -170,98 +166,122 @@ pub fn serial_to_date(serial: f64) -> Option<String> {
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
-fn col_index(letters: &str) -> Option<u32> {
-    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
-        return None;
-    }
-    Some(
-        letters
-            .bytes()
-            .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
-            - 1,
-    )
-}
-
 /// A cell's answer as text; dates typed as numbers become `YYYY-MM-DD` for date fields.
-fn cell_text(range: &Range<Data>, row0: u32, col0: u32, field: &Field) -> String {
-    match range.get_value((row0, col0)) {
-        Some(Data::Float(f)) if matches!(field.kind, FieldType::Date) => {
+fn cell_text(cells: &Cells, row0: u32, col0: u32, field: &Field) -> String {
+    match cells.get(row0, col0) {
+        Some(Cell::Number(f)) if matches!(field.kind, FieldType::Date) => {
             serial_to_date(*f).unwrap_or_else(|| f.to_string())
-        }
-        Some(Data::Int(i)) if matches!(field.kind, FieldType::Date) => {
-            serial_to_date(*i as f64).unwrap_or_else(|| i.to_string())
         }
         Some(d) => text_of(d),
         None => String::new(),
     }
 }
 
-fn read_xlsx(form: &RequestForm, bytes: &[u8]) -> Result<ReadReport, TemplateError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let meta = wb.worksheet_range(META_SHEET).map_err(|_| {
+/// The `_meta` sheet: the form id and version (rows 1–2, column B) and, with `map`, the cell map.
+fn read_meta(zip: &mut zipfile::Archive<'_>, map: bool) -> Result<Cells, TemplateError> {
+    let parts = sheet::sheet_parts(zip)?;
+    let part = parts.get(META_SHEET).ok_or_else(|| {
         TemplateError::Unreadable(
             "this workbook is not a Koodesk request template (it has no _meta sheet)".into(),
         )
     })?;
-    let get = |r: u32, c: u32| meta.get_value((r, c)).map(text_of).unwrap_or_default();
-    let version = is_for(form, &get(0, 1), &get(1, 1))?;
+    let wanted = |(r, c): Pos| {
+        (r < 2 && c == 1) || (map && r > META_MAP_ROW && r <= META_MAP_ROW + MAX_MAP_ROWS && c <= 6)
+    };
+    Ok(Cells(sheet::read_cells(zip, part, &wanted)?))
+}
+
+fn read_xlsx(
+    form: &RequestForm,
+    zip: &mut zipfile::Archive<'_>,
+) -> Result<ReadReport, TemplateError> {
+    let meta = read_meta(zip, true)?;
+    if meta.text(0, 1).trim().is_empty() {
+        return Err(TemplateError::Unreadable(
+            "this workbook is not a Koodesk request template (it has no form id)".into(),
+        ));
+    }
+    let version = is_for(form, meta.text(0, 1).trim(), &meta.text(1, 1))?;
 
     let mut places: HashMap<String, Place> = HashMap::new();
-    let mut r = META_MAP_ROW + 1;
-    while r < META_MAP_ROW + 1 + 5_000 {
-        let key = get(r, 0);
+    for r in META_MAP_ROW + 1..=META_MAP_ROW + MAX_MAP_ROWS {
+        let key = meta.text(r, 0);
         if key.is_empty() {
             break;
         }
-        let num = |c: u32| get(r, c).parse::<u32>().ok();
-        let (Some(first_row), Some(last_row)) = (num(4), num(5)) else {
-            return Err(TemplateError::Unreadable(format!(
+        let damaged = || {
+            TemplateError::Unreadable(format!(
                 "the template's cell map is damaged at row {}",
                 r + 1
-            )));
+            ))
         };
+        let num = |c: u32| {
+            meta.text(r, c)
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1_048_576).contains(n))
+        };
+        let (Some(first_row), Some(last_row)) = (num(4), num(5)) else {
+            return Err(damaged());
+        };
+        let col0 = sheet::parse_col(meta.text(r, 6).trim()).ok_or_else(damaged)?;
         places.insert(
             key,
             Place {
-                sheet: get(r, 2),
+                sheet: meta.text(r, 2),
                 first_row,
-                last_row,
-                column: get(r, 6),
+                // Never more rows than the reader keeps, whatever the map says.
+                last_row: last_row.min(first_row.saturating_add(MAX_ROWS)),
+                col0,
             },
         );
-        r += 1;
     }
 
-    let mut sheets: HashMap<String, Range<Data>> = HashMap::new();
+    // Which cells of which sheet the form needs; nothing else is kept.
+    let mut needed: HashMap<&str, Vec<(u32, u32, u32)>> = HashMap::new();
+    for (_, f) in form.fields() {
+        let p = places.get(&f.key).ok_or_else(|| {
+            TemplateError::Unreadable(format!(
+                "the template has no cell for the field \"{}\"",
+                f.key
+            ))
+        })?;
+        needed
+            .entry(p.sheet.as_str())
+            .or_default()
+            .push((p.first_row, p.last_row, p.col0));
+    }
+    let parts = sheet::sheet_parts(zip)?;
+    let mut sheets: HashMap<String, Cells> = HashMap::new();
+    for (name, spans) in &needed {
+        let part = parts.get(*name).ok_or_else(|| {
+            TemplateError::Unreadable(format!(
+                "the sheet \"{name}\" is missing: was it renamed or deleted?"
+            ))
+        })?;
+        let wanted = |(r, c): Pos| {
+            spans
+                .iter()
+                .any(|&(first, last, col)| c == col && r + 1 >= first && r < last)
+        };
+        sheets.insert(
+            name.to_string(),
+            Cells(sheet::read_cells(zip, part, &wanted)?),
+        );
+    }
+
     let mut out = Collector::new(form);
     for sec in &form.sections {
-        let mut located = Vec::new();
-        for f in &sec.fields {
-            let p = places.get(&f.key).ok_or_else(|| {
-                TemplateError::Unreadable(format!(
-                    "the template has no cell for the field \"{}\"",
-                    f.key
-                ))
-            })?;
-            let col0 = col_index(&p.column).ok_or_else(|| {
-                TemplateError::Unreadable(format!("the template's cell map is damaged ({})", f.key))
-            })?;
-            if !sheets.contains_key(&p.sheet) {
-                let range = wb.worksheet_range(&p.sheet).map_err(|_| {
-                    TemplateError::Unreadable(format!(
-                        "the sheet \"{}\" is missing: was it renamed or deleted?",
-                        p.sheet
-                    ))
-                })?;
-                sheets.insert(p.sheet.clone(), range);
-            }
-            located.push((f, p, col0));
-        }
+        let located: Vec<(&Field, &Place)> = sec
+            .fields
+            .iter()
+            .filter_map(|f| places.get(&f.key).map(|p| (f, p)))
+            .collect();
         if !sec.repeating {
-            for (f, p, col0) in located {
-                let range = &sheets[&p.sheet];
-                let raw = cell_text(range, p.first_row.saturating_sub(1), col0, f);
-                let loc = format!("{}!{}{}", p.sheet, col_name(col0 as u16), p.first_row);
+            for (f, p) in located {
+                let raw = cell_text(&sheets[&p.sheet], p.first_row - 1, p.col0, f);
+                let loc = format!("{}!{}{}", p.sheet, col_name(p.col0 as u16), p.first_row);
                 let mut target = std::mem::take(&mut out.values);
                 out.check(f, &raw, None, loc, &mut target);
                 out.values = target;
@@ -269,20 +289,20 @@ fn read_xlsx(form: &RequestForm, bytes: &[u8]) -> Result<ReadReport, TemplateErr
         } else {
             let (first, last) = located
                 .first()
-                .map(|(_, p, _)| (p.first_row, p.last_row.min(p.first_row + MAX_ROWS)))
+                .map(|(_, p)| (p.first_row, p.last_row))
                 .unwrap_or((1, 0));
             let mut rows = Vec::new();
             for row1 in first..=last {
                 let texts: Vec<String> = located
                     .iter()
-                    .map(|(f, p, c)| cell_text(&sheets[&p.sheet], row1 - 1, *c, f))
+                    .map(|(f, p)| cell_text(&sheets[&p.sheet], row1 - 1, p.col0, f))
                     .collect();
                 if texts.iter().all(|t| t.trim().is_empty()) {
                     continue;
                 }
                 let mut entry = Map::new();
-                for ((f, p, c), raw) in located.iter().zip(texts) {
-                    let loc = format!("{}!{}{}", p.sheet, col_name(*c as u16), row1);
+                for ((f, p), raw) in located.iter().zip(texts) {
+                    let loc = format!("{}!{}{}", p.sheet, col_name(p.col0 as u16), row1);
                     out.check(f, &raw, Some(row1 - first + 1), loc, &mut entry);
                 }
                 rows.push(Value::Object(entry));
@@ -310,8 +330,13 @@ fn xml_error(e: impl std::fmt::Display) -> TemplateError {
     TemplateError::Unreadable(format!("the document's XML is broken: {e}"))
 }
 
-fn parse_document(xml: &str) -> Result<Doc, TemplateError> {
-    let mut reader = quick_xml::Reader::from_str(xml);
+/// Cells kept from a whole document (a form's tables have far fewer).
+const MAX_DOC_CELLS: usize = 200_000;
+
+fn parse_document(xml: impl std::io::BufRead) -> Result<Doc, TemplateError> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut cells = 0usize;
     let mut doc = Doc::default();
     // The table being filled, innermost last (nested tables are tables of their own).
     let mut open: Vec<usize> = Vec::new();
@@ -328,7 +353,8 @@ fn parse_document(xml: &str) -> Result<Doc, TemplateError> {
         }
     };
     loop {
-        let ev = reader.read_event().map_err(xml_error)?;
+        buf.clear();
+        let ev = reader.read_event_into(&mut buf).map_err(xml_error)?;
         match ev {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "tbl" => {
                 if doc.tables.len() >= 10_000 {
@@ -355,6 +381,12 @@ fn parse_document(xml: &str) -> Result<Doc, TemplateError> {
                     if row.len() >= 1_000 {
                         return Err(TemplateError::TooLarge(
                             "a table row has too many cells".into(),
+                        ));
+                    }
+                    cells += 1;
+                    if cells > MAX_DOC_CELLS {
+                        return Err(TemplateError::TooLarge(
+                            "the document has too many table cells".into(),
                         ));
                     }
                     row.push(String::new());
@@ -393,6 +425,11 @@ fn parse_document(xml: &str) -> Result<Doc, TemplateError> {
                         .map(|row| row.len().saturating_sub(1))
                         .unwrap_or(0);
                     if let Some(n) = name {
+                        if doc.bookmarks.len() >= MAX_DOC_CELLS {
+                            return Err(TemplateError::TooLarge(
+                                "the document has too many bookmarks".into(),
+                            ));
+                        }
                         doc.bookmarks.entry(n).or_insert((t, r, c));
                     }
                 }
@@ -402,18 +439,7 @@ fn parse_document(xml: &str) -> Result<Doc, TemplateError> {
                 push_text(&mut doc, &open, &s, &mut cell_text_len)
             }
             Event::GeneralRef(r) if in_cell => {
-                let ch = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c),
-                    _ => match &*r {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => None,
-                    },
-                };
-                if let Some(c) = ch {
+                if let Some(c) = sheet::ref_char(&r) {
                     push_text(
                         &mut doc,
                         &open,
@@ -422,6 +448,7 @@ fn parse_document(xml: &str) -> Result<Doc, TemplateError> {
                     )
                 }
             }
+            Event::DocType(_) => return Err(sheet::dtd_refused("the document")),
             Event::Eof => break,
             _ => {}
         }
@@ -456,6 +483,7 @@ fn custom_properties(xml: &str) -> Result<HashMap<String, String>, TemplateError
                 }
             }
             Event::End(e) if e.local_name().as_ref() == "property" => current = None,
+            Event::DocType(_) => return Err(sheet::dtd_refused("the document")),
             Event::Eof => break,
             _ => {}
         }
@@ -490,9 +518,18 @@ fn read_docx(
             .map(String::as_str)
             .unwrap_or(""),
     )?;
-    let xml = zipfile::read_entry(zip, "word/document.xml")?
-        .ok_or_else(|| TemplateError::Unreadable("the document has no body".into()))?;
-    let doc = parse_document(&String::from_utf8_lossy(&xml))?;
+    let doc = {
+        use std::io::Read;
+        let body = zip.by_name("word/document.xml").map_err(|e| match e {
+            zip::result::ZipError::FileNotFound => {
+                TemplateError::Unreadable("the document has no body".into())
+            }
+            e => TemplateError::Unreadable(format!("the file is damaged: {e}")),
+        })?;
+        parse_document(std::io::BufReader::new(
+            body.take(crate::limits::MAX_ENTRY_BYTES),
+        ))?
+    };
 
     let cell = |t: usize, r: usize, c: usize| -> Option<String> {
         doc.tables
@@ -572,13 +609,5 @@ mod tests {
         assert_eq!(serial_to_date(46_357.0).as_deref(), Some("2026-12-01"));
         assert_eq!(serial_to_date(45_351.0).as_deref(), Some("2024-02-29"));
         assert_eq!(serial_to_date(-3.0), None);
-    }
-
-    #[test]
-    fn column_letters_map_back_to_indexes() {
-        assert_eq!(col_index("A"), Some(0));
-        assert_eq!(col_index("AA"), Some(26));
-        assert_eq!(col_index("a"), None);
-        assert_eq!(col_index(""), None);
     }
 }

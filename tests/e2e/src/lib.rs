@@ -20,6 +20,7 @@ pub struct Driver {
     child: Child,
     port: u16,
     app: PathBuf,
+    dialog_answer: PathBuf,
 }
 
 impl Driver {
@@ -35,6 +36,10 @@ impl Driver {
         let driver =
             std::env::var_os("KOODESK_TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
         let port = free_port()?;
+        // The app's file dialogs answer with what this file says (debug builds' test seam).
+        let dialog_answer = home.join("dialog-answer");
+        std::fs::create_dir_all(home).context("creating the test home")?;
+        std::fs::write(&dialog_answer, "").context("writing the dialog answer")?;
         let native_port = free_port()?;
         let child = Command::new(&driver)
             .args([
@@ -45,6 +50,7 @@ impl Driver {
             ])
             .env("KOODESK_DATA_DIR", data_dir)
             .env("KOODESK_REPORT_READY", "1")
+            .env("KOODESK_TEST_DIALOG_ANSWER", &dialog_answer)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_CONFIG_HOME", home.join("config"))
@@ -55,7 +61,12 @@ impl Driver {
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {}", Path::new(&driver).display()))?;
-        let d = Driver { child, port, app };
+        let d = Driver {
+            child,
+            port,
+            app,
+            dialog_answer,
+        };
         d.wait_listening().await?;
         Ok(d)
     }
@@ -89,6 +100,12 @@ impl Driver {
             .await
             .context("connecting a WebDriver session to koodesk-app")?;
         Ok(client)
+    }
+
+    /// The next file dialogs the app opens pick `path` (`None`: the seller cancels).
+    pub fn answer_dialogs(&self, path: Option<&Path>) -> Result<()> {
+        let text = path.map(|p| p.display().to_string()).unwrap_or_default();
+        std::fs::write(&self.dialog_answer, text).context("writing the dialog answer")
     }
 
     pub async fn stop(mut self) {

@@ -37,10 +37,16 @@ export const commands = {
 	newForm: () => typedError<FormView, ApiError_Serialize>(__TAURI_INVOKE("new_form")),
 	/**  Autosave of the form builder. */
 	saveForm: (form: Value) => typedError<FormView, ApiError_Serialize>(__TAURI_INVOKE("save_form", { form })),
-	/**  Writes the Excel (`xlsx`) or Word (`docx`) template to `path` (picked in a save dialog). */
-	exportTemplate: (id: string, format: string, lang: string, path: string) => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("export_template", { id, format, lang, path })),
-	/**  Reads a customer's filled template (picked in an open dialog) and checks it. */
-	checkTemplate: (path: string) => typedError<TemplateCheck_Serialize, ApiError_Serialize>(__TAURI_INVOKE("check_template", { path })),
+	/**
+	 *  Asks where to save (the system's save dialog, opened here, never by the page), then writes the
+	 *  Excel (`xlsx`) or Word (`docx`) template there. `None` when the seller cancelled.
+	 */
+	exportTemplate: (id: string, format: string, lang: string) => typedError<string | null, ApiError_Serialize>(__TAURI_INVOKE("export_template", { id, format, lang })),
+	/**
+	 *  Asks for a customer's filled template (the system's open dialog), then reads and checks it in
+	 *  a child process. `None` when the seller cancelled.
+	 */
+	checkTemplate: () => typedError<TemplateCheck_Serialize | null, ApiError_Serialize>(__TAURI_INVOKE("check_template")),
 	listAccounts: () => typedError<AccountDto[], ApiError_Serialize>(__TAURI_INVOKE("list_accounts")),
 	addAccount: (input: AccountInput_Deserialize) => typedError<AccountDto, ApiError_Serialize>(__TAURI_INVOKE("add_account", { input })),
 	updateAccount: (id: string, input: AccountInput_Deserialize) => typedError<AccountDto, ApiError_Serialize>(__TAURI_INVOKE("update_account", { id, input })),

@@ -27,7 +27,6 @@ import {
   type StateFilter,
   type SupportView as RawSupportView,
 } from "./bindings";
-import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
 export type {
@@ -140,25 +139,13 @@ export const backend = {
   getForm: async (id: string) => (await call(commands.getForm(id))) as unknown as FormView,
   newForm: async () => (await call(commands.newForm())) as unknown as FormView,
   saveForm: async (form: RequestForm) => (await call(commands.saveForm(form as never))) as unknown as FormView,
-  /** Asks where to save, then writes the template; resolves to the path, or null if cancelled. */
-  exportTemplate: async (id: string, format: "xlsx" | "docx", lang: string, suggestedName: string) => {
-    const path = await saveDialog({
-      defaultPath: `${suggestedName}.${format}`,
-      filters: [{ name: format === "xlsx" ? "Excel" : "Word", extensions: [format] }],
-    });
-    if (!path) return null;
-    return call(commands.exportTemplate(id, format, lang, path));
-  },
-  /** Asks for a filled template, then checks it; resolves to null if cancelled. */
-  checkTemplate: async () => {
-    const path = await openDialog({
-      multiple: false,
-      directory: false,
-      filters: [{ name: "Excel / Word", extensions: ["xlsx", "docx"] }],
-    });
-    if (!path || Array.isArray(path)) return null;
-    return call(commands.checkTemplate(path));
-  },
+  /** Asks where to save (the shell opens the system dialog), then writes the template; resolves
+   * to the path, or null if cancelled. */
+  exportTemplate: (id: string, format: "xlsx" | "docx", lang: string) =>
+    call(commands.exportTemplate(id, format, lang)),
+  /** Asks for a filled template (the shell opens the system dialog), then checks it in a child
+   * process; resolves to null if cancelled. */
+  checkTemplate: () => call(commands.checkTemplate()),
   saveSupport: async (baseRevision: number | null, info: SupportInfo) =>
     (await call(commands.saveSupport(baseRevision, info as never))) as unknown as SupportView,
 };

@@ -301,6 +301,7 @@ export const en = {
   "drafts.modify": "Modify",
   "common.close": "Close",
   "templates.check": "Check a filled template…",
+  "templates.checking": "Reading the file…",
   "templates.newForm": "New request form",
   "templates.empty.howNew": "Start with New request form; attach it to a professional-service product in its Request templates.",
   "templates.col.title": "Request form",

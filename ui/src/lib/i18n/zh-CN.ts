@@ -303,6 +303,7 @@ export const zhCN: Record<MessageKey, string> = {
   "drafts.modify": "变更",
   "common.close": "关闭",
   "templates.check": "检查已填写的模板…",
+  "templates.checking": "正在读取文件…",
   "templates.newForm": "新建需求表单",
   "templates.empty.howNew": "点击“新建需求表单”开始；在专业服务商品的“需求模板”中关联该表单。",
   "templates.col.title": "需求表单",
