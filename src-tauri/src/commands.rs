@@ -60,15 +60,22 @@ pub fn ui_ready(shell: State<'_, Shell>) {
 #[tauri::command]
 #[specta::specta]
 pub fn quit_app(app: AppHandle) {
-    tracing::info!("quit requested from the window");
-    app.exit(0);
+    crate::quit::quit_after_flush(&app, "quit from the window");
 }
 
-/// Puts the newest backup in place of a damaged database; returns the backup's path.
+/// The UI's answer to `FlushRequested`: its pending edits are saved.
 #[tauri::command]
 #[specta::specta]
-pub async fn restore_latest_backup(app: AppHandle) -> Result<String, ApiError> {
-    worker(move || app.state::<Shell>().restore_latest_backup()).await
+pub fn flush_done(app: AppHandle, token: u32) {
+    crate::quit::flush_done(&app, token);
+}
+
+/// Puts the newest good backup in place of the database (a healthy one only with `confirm_loss`);
+/// returns the backup's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_latest_backup(app: AppHandle, confirm_loss: bool) -> Result<String, ApiError> {
+    worker(move || app.state::<Shell>().restore_latest_backup(confirm_loss)).await
 }
 
 #[tauri::command]
@@ -125,6 +132,19 @@ pub async fn save_draft(
 ) -> Result<DraftView, ApiError> {
     let ctx = shell.ctx()?;
     worker(move || drafts::save(&ctx, &id, base_revision, doc)).await
+}
+
+/// Write-through of the editor's document between saves (see `drafts::stage`).
+#[tauri::command]
+#[specta::specta]
+pub async fn stage_draft(
+    shell: State<'_, Shell>,
+    id: String,
+    base_revision: u32,
+    doc: serde_json::Value,
+) -> Result<bool, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || drafts::stage(&ctx, &id, base_revision, &doc)).await
 }
 
 #[tauri::command]

@@ -11,3 +11,11 @@ pub struct SettingsChanged(pub Settings);
 /// switched accounts. The UI reloads what it shows.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct MarketplaceChanged;
+
+/// The app is about to quit: the UI saves every pending edit now, then answers with the
+/// `flush_done` command and this token. The shell waits for that answer at most
+/// [`crate::quit::FLUSH_WAIT`].
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct FlushRequested {
+    pub token: u32,
+}

@@ -3,6 +3,7 @@
 mod commands;
 mod dialogs;
 mod events;
+mod quit;
 mod shell;
 mod tray;
 mod window;
@@ -25,6 +26,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::app_info,
             commands::ui_ready,
             commands::quit_app,
+            commands::flush_done,
             commands::restore_latest_backup,
             commands::list_drafts,
             commands::create_draft,
@@ -32,6 +34,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::create_modification,
             commands::get_draft,
             commands::save_draft,
+            commands::stage_draft,
             commands::delete_draft,
             commands::draft_revisions,
             commands::diff_revisions,
@@ -56,7 +59,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         .events(collect_events![
             events::SettingsChanged,
-            events::MarketplaceChanged
+            events::MarketplaceChanged,
+            events::FlushRequested
         ])
         // Draft documents travel as JSON values; their numbers are JSON numbers in the webview
         // whatever Rust calls them. DTOs themselves never use 64-bit integers.
@@ -84,8 +88,14 @@ pub fn run() -> ExitCode {
 
     // A damaged database must not stop the window from opening: the UI shows the error instead.
     let ctx = Context::open(data.clone());
-    if let Err(e) = &ctx {
-        tracing::error!(error = %e, "the database could not be opened");
+    match &ctx {
+        // Edits a crash left staged become revisions before anything reads them.
+        Ok(ctx) => {
+            if let Err(e) = koodesk_api::drafts::recover_staged(ctx) {
+                tracing::error!(error = %e, "staged edits could not be recovered");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "the database could not be opened"),
     }
 
     let bindings = specta_builder();
@@ -97,9 +107,11 @@ pub fn run() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(bindings.invoke_handler())
         .manage(Shell::new(ctx, data.clone(), started))
+        .manage(quit::Quitting::default())
         .setup(move |app| {
             bindings.mount_events(app);
             window::create_main(app.handle(), &data)?;
+            quit::on_session_end(app.handle());
             backup_in_background(app.handle());
             start_demo_marketplace(app.handle(), &data);
             if let Err(e) = tray::create(app.handle()) {

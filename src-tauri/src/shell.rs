@@ -36,15 +36,16 @@ impl Shell {
         self.started
     }
 
-    /// Puts the newest backup in place of a damaged database and opens it.
-    pub fn restore_latest_backup(&self) -> Result<String, ApiError> {
+    /// Puts the newest good backup in place of the database and opens it; a healthy database only
+    /// with `confirm_loss`.
+    pub fn restore_latest_backup(&self, confirm_loss: bool) -> Result<String, ApiError> {
         let mut g = self
             .ctx
             .write()
             .map_err(|_| ApiError::new(ErrorCode::Internal, "the app state lock was poisoned"))?;
         // Close the current database (if it opened at all) before its file is moved.
         *g = Err(ApiError::new(ErrorCode::Storage, "restoring a backup"));
-        let restored = backup::restore_latest(&self.data, SystemTime::now());
+        let restored = backup::restore_latest(&self.data, SystemTime::now(), confirm_loss);
         *g = Context::open(self.data.clone()).map(Arc::new);
         let used = restored?;
         g.as_ref().map_err(Clone::clone)?;

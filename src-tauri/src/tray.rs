@@ -39,7 +39,7 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
         .menu(&menu)
         .on_menu_event(|app, event| match event.id.as_ref() {
             "open" => window::reveal(app),
-            "quit" => app.exit(0),
+            "quit" => crate::quit::quit_after_flush(app, "quit from the tray"),
             _ => {}
         });
     if let Some(icon) = app.default_window_icon() {

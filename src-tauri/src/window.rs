@@ -87,6 +87,11 @@ pub fn on_event(window: &Window, event: &WindowEvent) {
     ) {
         remember_geometry(window);
     }
+    if let WindowEvent::CloseRequested { api, .. } = event {
+        // Closing the window quits, after the pending edits are saved.
+        api.prevent_close();
+        crate::quit::quit_after_flush(window.app_handle(), "the window was closed");
+    }
 }
 
 fn remember_geometry(window: &Window) {

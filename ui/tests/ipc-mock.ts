@@ -201,6 +201,8 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
             d.doc = regen(JSON.parse(JSON.stringify(args.doc)) as Doc);
             return view(id);
           }
+          case "stage_draft":
+            return drafts.get(String(args.id))?.revision === args.baseRevision;
           case "diff_live":
             return [];
           case "get_support":

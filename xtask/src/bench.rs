@@ -108,7 +108,11 @@ fn parse_rows(text: &str) -> Vec<Row> {
                 koodesk: k.parse().ok()?,
                 baseline: b.parse().ok()?,
                 baseline_name: name.to_string(),
-                unit: if *unit == "ms" { "ms" } else { "" },
+                unit: match *unit {
+                    "ms" => "ms",
+                    "MiB" => "MiB",
+                    _ => "",
+                },
             })
         })
         .collect()

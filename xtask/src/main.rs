@@ -1,4 +1,4 @@
-//! `cargo xtask run | test | bench | bindings`: set up what is missing, build, and run.
+//! `cargo xtask run | test | bench | soak | bindings`: set up what is missing, build, and run.
 
 mod bench;
 mod hermetic;
@@ -15,6 +15,7 @@ commands:
   run       install what is missing, build the UI and the app, and open Koodesk
   test      install what is missing, then fmt, clippy, svelte-check and every test
   bench     start-up time and idle memory against a bare Tauri window (Linux, Xvfb)
+  soak      the long trials: 500 kill -9 trials of the editor's saves, the hostile corpus
   bindings  regenerate ui/src/lib/backend/bindings.ts from the Rust types";
 
 fn main() -> ExitCode {
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         Some("run") => setup::run_app(),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("soak") => test::soak(),
         Some("bindings") => test::update_bindings(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

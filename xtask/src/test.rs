@@ -118,6 +118,35 @@ fn desktop_e2e() -> Result<()> {
     Ok(())
 }
 
+/// `cargo xtask soak`: the trials too long for every run — 500 `kill -9` trials of the editor's
+/// write-through and saves (the regular tests run 30), then the hostile corpus.
+pub fn soak() -> Result<()> {
+    let trials = std::env::var("KOODESK_KILL_TRIALS").unwrap_or_else(|_| "500".into());
+    step(&format!("kill -9 while saving: {trials} trials"));
+    sh::run(
+        cargo(&[
+            "test",
+            "-p",
+            "koodesk-api",
+            "--test",
+            "kill",
+            "--",
+            "--nocapture",
+        ])
+        .env("KOODESK_KILL_TRIALS", &trials),
+    )?;
+    step("the hostile template corpus, each file in a child under limits");
+    sh::run(&mut cargo(&[
+        "test",
+        "-p",
+        "koodesk-templates",
+        "--test",
+        "hostile",
+    ]))?;
+    println!("\nxtask soak: 2 passed, 0 failed");
+    Ok(())
+}
+
 /// `cargo xtask bindings`: rewrite ui/src/lib/backend/bindings.ts from the Rust types.
 pub fn update_bindings() -> Result<()> {
     step("regenerate TypeScript bindings and JSON Schemas");

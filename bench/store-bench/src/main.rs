@@ -1,6 +1,10 @@
 //! Draft list and search with 10 000 drafts, through Koodesk's API, beside the raw SQLite query
 //! that returns the same rows (the floor). Prints `ROW|metric|koodesk|baseline|baseline name|unit`
 //! lines for `cargo xtask bench`.
+//!
+//! Also the editor's write-through: a keystroke's document committed to disk (`drafts::stage`,
+//! the store side of "last keystroke → durable"; the UI sends it at once, with no debounce)
+//! beside a raw `INSERT OR REPLACE` of the same bytes.
 
 use std::time::{Duration, Instant};
 
@@ -260,6 +264,44 @@ fn main() {
         .collect();
     eprintln!("store-bench: hits of the first searches (capped at 500): {hits:?}");
 
+    // Keystrokes into the first draft's name: the write-through of each, then the raw floor.
+    let first = drafts::get(&ctx, "d-00000").unwrap_or_else(|e| {
+        eprintln!("store-bench: {e}");
+        std::process::exit(2)
+    });
+    let typed = |i: usize| {
+        let mut doc = first.doc.clone();
+        doc["product"]["basic"]["name"] = serde_json::json!(format!("Typed {i}"));
+        doc
+    };
+    let stage =
+        time(|i| drafts::stage(&ctx, "d-00000", first.revision, &typed(i)).unwrap_or(false));
+    // The same durability as the store's connection (WAL, synchronous=NORMAL).
+    let _ = raw.pragma_update(None, "synchronous", "NORMAL");
+    let kept = drafts::stage(&ctx, "d-00000", first.revision, &typed(0)).unwrap_or(false);
+    eprintln!("store-bench: a staged keystroke is kept: {kept}");
+    let _ = raw.execute(
+        "CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, doc TEXT NOT NULL)",
+        [],
+    );
+    let raw_put = time(|i| {
+        let text = serde_json::to_string(&typed(i)).unwrap_or_default();
+        raw.execute(
+            "INSERT OR REPLACE INTO bench_raw (id, doc) VALUES ('d', ?1)",
+            [text],
+        )
+        .unwrap_or(0)
+    });
+    println!(
+        "ROW|keystroke → durable (store write-through), p50 (ms)|{:.2}|{:.2}|raw SQLite upsert|ms",
+        percentile(stage.clone(), 0.5),
+        percentile(raw_put.clone(), 0.5)
+    );
+    println!(
+        "ROW|keystroke → durable (store write-through), p95 (ms)|{:.2}|{:.2}|raw SQLite upsert|ms",
+        percentile(stage, 0.95),
+        percentile(raw_put, 0.95)
+    );
     println!(
         "ROW|list 500 of {DRAFTS} drafts, p50 (ms)|{:.2}|{:.2}|raw SQLite query|ms",
         percentile(api_list.clone(), 0.5),

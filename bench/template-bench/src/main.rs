@@ -1,6 +1,10 @@
 //! A 200-field request form to .xlsx and .docx, timed beside openpyxl and python-docx writing the
 //! equivalent files in the same run. Prints `ROW|metric|koodesk|baseline|baseline name|unit`.
 //!
+//! Also the reader against the worst of the hostile corpus (far cells, floods, a zip bomb, a table
+//! flood), each file read the way the app reads it — in a child process under limits — beside an
+//! intact filled template: the slowest answer and the highest peak memory.
+//!
 //! The Python interpreter is `KOODESK_PYTHON` (cargo xtask bench points it at its virtual
 //! environment with the pinned openpyxl and python-docx).
 
@@ -9,7 +13,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use koodesk_domain::form::RequestForm;
-use koodesk_templates::{docx, xlsx, Options};
+use koodesk_templates::isolate::{self, Job};
+use koodesk_templates::{corpus, docx, xlsx, Options};
 use serde_json::{json, Value};
 
 const FIELDS: usize = 200;
@@ -81,6 +86,15 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 }
 
 fn main() {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == isolate::CHILD_ARG)
+    {
+        std::process::exit(i32::from(
+            isolate::child_main() != std::process::ExitCode::SUCCESS,
+        ));
+    }
+    hostile_reading();
     let form_json = big_form();
     let form = RequestForm::from_json(&form_json.to_string()).unwrap_or_else(|e| fail(e));
     let opts = Options::default();
@@ -124,4 +138,78 @@ fn main() {
         "ROW|{FIELDS}-field form to .docx, median (ms)|{d:.2}|{:.2}|python-docx|ms",
         get("DOCX")
     );
+}
+
+/// Reads each file in a child of this binary; returns (wall ms, peak MiB) of the slowest and the
+/// hungriest.
+fn read_all(form: &RequestForm, files: &[(String, Vec<u8>)]) -> (f64, f64, String) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| fail(e));
+    let exe = std::env::current_exe().unwrap_or_else(|e| fail(e));
+    let form_json = serde_json::to_string(form).unwrap_or_else(|e| fail(e));
+    let (mut ms, mut mib, mut worst) = (0.0f64, 0.0f64, String::new());
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        let path = dir.path().join(format!("f{i}"));
+        std::fs::write(&path, bytes).unwrap_or_else(|e| fail(e));
+        let t = Instant::now();
+        let answer = isolate::run_in_child(
+            &exe,
+            &[isolate::CHILD_ARG],
+            &[],
+            &Job::Read {
+                path,
+                form: form_json.clone(),
+            },
+            isolate::DEFAULT_TIMEOUT,
+        )
+        .unwrap_or_else(|e| fail(format!("{name}: {e}")));
+        let took = t.elapsed().as_secs_f64() * 1000.0;
+        if took > ms {
+            (ms, worst) = (took, name.clone());
+        }
+        mib = mib.max(answer.peak_rss_kib as f64 / 1024.0);
+    }
+    (ms, mib, worst)
+}
+
+fn hostile_reading() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples/data-migration-request.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| fail(e));
+    let form = RequestForm::from_json(&text).unwrap_or_else(|e| fail(e));
+    let filled = Options {
+        answers: corpus::answers(&form),
+        ..Options::default()
+    };
+    let good_x = xlsx::generate(&form, &filled).unwrap_or_else(|e| fail(e));
+    let good_d = docx::generate(&form, &filled).unwrap_or_else(|e| fail(e));
+    let parts = corpus::sheets(&good_x);
+    let meta = parts.last().cloned().unwrap_or_default();
+    let far = corpus::with_far_cell(&corpus::entry(&good_x, &meta), "XFD1048576", 1_048_576);
+    let (flooded, dense) = corpus::floods(&good_x);
+    let cells = format!(
+        "<w:document xmlns:w=\"x\"><w:body><w:tbl>{}</w:tbl></w:body></w:document>",
+        format!("<w:tr>{}</w:tr>", "<w:tc/>".repeat(999)).repeat(5_000)
+    );
+    let worst = vec![
+        (
+            "_meta cell at XFD1048576".to_string(),
+            corpus::replace(&good_x, &meta, &far),
+        ),
+        ("shared-strings flood".to_string(), flooded),
+        ("1.5 million valued cells".to_string(), dense),
+        (
+            "xlsx zip bomb".to_string(),
+            corpus::replace(&good_x, &parts[0], &vec![0u8; 300 << 20]),
+        ),
+        (
+            "5 million Word cells".to_string(),
+            corpus::replace(&good_d, "word/document.xml", cells.as_bytes()),
+        ),
+    ];
+    let intact = vec![("intact".to_string(), good_x.clone())];
+    let (base_ms, base_mib, _) = read_all(&form, &intact);
+    let (ms, mib, which) = read_all(&form, &worst);
+    eprintln!("template-bench: slowest hostile file: {which}");
+    println!("ROW|hostile corpus: slowest answer, in a child (ms)|{ms:.1}|{base_ms:.1}|intact template|ms");
+    println!("ROW|hostile corpus: highest peak memory of the reader (MiB)|{mib:.1}|{base_mib:.1}|intact template|MiB");
 }

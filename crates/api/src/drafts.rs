@@ -168,6 +168,70 @@ pub fn save(
     base_revision: Option<u32>,
     doc: serde_json::Value,
 ) -> Result<DraftView, ApiError> {
+    save_noted(ctx, id, base_revision, doc, "edit")
+}
+
+/// Write-through of what the seller is typing: the document is committed beside the draft's
+/// `base_revision` (no lint, no revision) before this returns, so a crash loses at most the
+/// edit in flight. The next [`save`] supersedes it; [`recover_staged`] turns what a crash left
+/// into a revision. Returns whether it was kept (not when a newer revision exists already).
+pub fn stage(
+    ctx: &Context,
+    id: &str,
+    base_revision: u32,
+    doc: &serde_json::Value,
+) -> Result<bool, ApiError> {
+    let text = serde_json::to_string(doc)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    Ok(ctx
+        .store()?
+        .stage_draft(id, i64::from(base_revision), &text)?)
+}
+
+/// Edits staged but never saved (the app was killed, the machine lost power): each becomes a
+/// revision noted as recovered. Run by the app at start. Returns how many were recovered.
+pub fn recover_staged(ctx: &Context) -> Result<u32, ApiError> {
+    let staged = ctx.store()?.staged_drafts()?;
+    let mut recovered = 0;
+    for (id, base, text) in staged {
+        let current = ctx.store()?.draft(&id)?;
+        let doc: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+        let same = current
+            .as_ref()
+            .is_some_and(|d| serde_json::from_str::<serde_json::Value>(&d.doc).ok() == doc);
+        let usable = current.as_ref().is_some_and(|d| d.revision == base) && !same;
+        match (usable, doc) {
+            (true, Some(doc)) => {
+                match save_noted(
+                    ctx,
+                    &id,
+                    u32::try_from(base).ok(),
+                    doc,
+                    "recovered after an unexpected exit",
+                ) {
+                    Ok(_) => recovered += 1,
+                    Err(e) => {
+                        tracing::warn!(draft = %id, error = %e, "a staged edit could not be recovered");
+                        ctx.store()?.discard_staged(&id)?;
+                    }
+                }
+            }
+            _ => ctx.store()?.discard_staged(&id)?,
+        }
+    }
+    if recovered > 0 {
+        tracing::info!(recovered, "edits recovered after an unexpected exit");
+    }
+    Ok(recovered)
+}
+
+fn save_noted(
+    ctx: &Context,
+    id: &str,
+    base_revision: Option<u32>,
+    doc: serde_json::Value,
+    note: &str,
+) -> Result<DraftView, ApiError> {
     let (_, stored) = load(ctx, id)?;
     let mut doc = parse_doc(doc)?;
     // The SKU table follows the billing modes and attributes; prices of surviving SKUs are kept.
@@ -181,7 +245,7 @@ pub fn save(
     let (write, findings) = prepare(ctx, &doc)?;
     let row = ctx
         .store()?
-        .save_draft(id, base_revision.map(i64::from), &write, "edit")?;
+        .save_draft(id, base_revision.map(i64::from), &write, note)?;
     view(row, findings)
 }
 

@@ -222,8 +222,46 @@ impl Store {
         )?;
         index(&tx, id, &w.search)?;
         audit::record(&tx, "draft", id, note, &next.to_string())?;
+        // The saved revision supersedes whatever was staged on the one before.
+        tx.execute("DELETE FROM staged_edits WHERE draft_id = ?1", [id])?;
         tx.commit()?;
         self.draft(id)?.ok_or(StoreError::NotFound)
+    }
+
+    /// Write-through of an edit not yet saved as a revision: replaces the draft's staged
+    /// document, committed before it returns. Ignored (returns `false`) when the draft has moved
+    /// past `base_revision` meanwhile: a save already holds newer work.
+    pub fn stage_draft(
+        &mut self,
+        id: &str,
+        base_revision: i64,
+        doc: &str,
+    ) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "INSERT INTO staged_edits (draft_id, base_revision, doc)
+             SELECT id, revision, ?3 FROM drafts
+              WHERE id = ?1 AND revision = ?2 AND deleted_at IS NULL
+             ON CONFLICT (draft_id) DO UPDATE SET
+                base_revision = excluded.base_revision, doc = excluded.doc,
+                staged_at = excluded.staged_at",
+            params![id, base_revision, doc],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Staged edits still waiting to become revisions: (draft id, base revision, document).
+    pub fn staged_drafts(&self) -> Result<Vec<(String, i64, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT draft_id, base_revision, doc FROM staged_edits ORDER BY draft_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn discard_staged(&mut self, id: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM staged_edits WHERE draft_id = ?1", [id])?;
+        Ok(())
     }
 
     pub fn draft(&self, id: &str) -> Result<Option<DraftRow>, StoreError> {
@@ -335,6 +373,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        tx.execute("DELETE FROM staged_edits WHERE draft_id = ?1", [id])?;
         tx.execute(
             "DELETE FROM drafts_fts WHERE rowid = (SELECT rowid FROM drafts WHERE id = ?1)",
             [id],

@@ -97,6 +97,14 @@ const MIGRATION_SQL: &[&str] = &[
         updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
     ) STRICT;
     CREATE INDEX drafts_account_recent ON drafts (account, deleted_at, updated_at DESC, id);",
+    // Write-through of what the seller is typing, between two saved revisions: one row per
+    // draft, replaced on every edit, cleared by the next save, recovered at start after a crash.
+    "CREATE TABLE staged_edits (
+        draft_id      TEXT PRIMARY KEY NOT NULL REFERENCES drafts (id),
+        base_revision INTEGER NOT NULL,
+        doc           TEXT NOT NULL,
+        staged_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    ) STRICT;",
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -346,3 +346,83 @@ fn an_issued_form_version_is_never_changed_editing_it_makes_the_next_version() {
     assert_eq!(s.form("local", "f", None).unwrap().unwrap().version, 2);
     assert_eq!(s.latest_forms("local").unwrap().len(), 1);
 }
+
+/// An app killed with its edits still in the write-ahead log: restoring must neither replay that
+/// log into the restored file nor lose it (it stays paired with the set-aside database).
+#[test]
+fn restore_with_a_wal_left_by_a_killed_app_keeps_the_log_with_the_file_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(DB_FILE_NAME);
+    let backup = dir.path().join("backups/koodesk-20261122T010000Z.sqlite3");
+    let killed = |extra: &str| {
+        let mut s = Store::open(&db).unwrap();
+        s.create_draft(
+            extra,
+            &write("After the backup", "", "license", 0),
+            "created",
+        )
+        .unwrap();
+        // Killed: the connection is never closed, so its log is never checkpointed away.
+        std::mem::forget(s);
+    };
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.create_draft("d1", &write("In the backup", "", "license", 0), "created")
+            .unwrap();
+        s.backup_to(&backup).unwrap();
+    }
+    killed("d2");
+    let wal = dir.path().join(format!("{DB_FILE_NAME}-wal"));
+    assert!(
+        wal.metadata().is_ok_and(|m| m.len() > 0),
+        "the log is left behind"
+    );
+
+    let aside = restore_backup(&backup, &db, "S1").unwrap().unwrap();
+    assert!(!wal.exists(), "the log went with the file it belongs to");
+    let restored = Store::open(&db).unwrap();
+    assert!(restored.draft("d1").unwrap().is_some());
+    assert!(
+        restored.draft("d2").unwrap().is_none(),
+        "the old log was not replayed into the backup"
+    );
+    drop(restored);
+    let recovered = Store::open(&aside).unwrap();
+    assert_eq!(
+        recovered.draft("d2").unwrap().map(|d| d.name).as_deref(),
+        Some("After the backup"),
+        "the set-aside file and its log still hold the last edits"
+    );
+    drop(recovered);
+
+    // A log that cannot be moved aside stops the restore before anything is touched.
+    killed("d3");
+    let blocked = dir.path().join(format!("{DB_FILE_NAME}.damaged-S2-wal"));
+    std::fs::create_dir_all(blocked.join("in-the-way")).unwrap();
+    let e = restore_backup(&backup, &db, "S2").unwrap_err();
+    assert!(e.to_string().contains("cannot be moved aside"), "{e}");
+    assert!(!dir
+        .path()
+        .join(format!("{DB_FILE_NAME}.restoring"))
+        .exists());
+    let untouched = Store::open(&db).unwrap();
+    assert!(
+        untouched.draft("d3").unwrap().is_some(),
+        "nothing was restored"
+    );
+}
+
+#[test]
+fn a_backup_is_checked_before_it_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(DB_FILE_NAME);
+    let dest = dir.path().join("backups/b.sqlite3");
+    let mut s = Store::open(&db).unwrap();
+    s.create_draft("d1", &write("A", "", "license", 0), "created")
+        .unwrap();
+    s.backup_to(&dest).unwrap();
+    koodesk_store::backup::verify(&dest).unwrap();
+    assert!(!dest.with_extension("part").exists());
+    std::fs::write(&dest, b"SQLite format 3\0 but nothing after").unwrap();
+    assert!(koodesk_store::backup::verify(&dest).is_err());
+}

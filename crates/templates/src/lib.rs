@@ -3,6 +3,8 @@
 //! ([`read`]). Files carry the form id and version and a map from cells to field keys, so they are
 //! read by key, not by position. Hostile files are refused within fixed limits ([`limits`]).
 
+#[doc(hidden)]
+pub mod corpus;
 pub mod docx;
 pub mod isolate;
 pub mod limits;

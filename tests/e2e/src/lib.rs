@@ -189,8 +189,14 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
 /// Kills (SIGKILL: no shutdown, no flushing) every app process whose data folder is `data_dir`.
 /// Returns how many were killed.
 pub fn kill_app(data_dir: &Path) -> usize {
+    signal_app(data_dir, "KILL")
+}
+
+/// Sends `signal` (`KILL`, `TERM`, `0` to only count) to every app process whose data folder is
+/// `data_dir`. Returns to how many it was sent.
+pub fn signal_app(data_dir: &Path, signal: &str) -> usize {
     let needle = format!("KOODESK_DATA_DIR={}", data_dir.display());
-    let mut killed = 0;
+    let mut sent = 0;
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return 0;
     };
@@ -202,16 +208,33 @@ pub fn kill_app(data_dir: &Path) -> usize {
             .is_ok_and(|p| p.file_name().is_some_and(|n| n == "koodesk-app"));
         let ours = std::fs::read(format!("/proc/{pid}/environ"))
             .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()));
-        if is_app && ours {
+        // A zombie (exited, not yet reaped by the driver) no longer counts.
+        let alive = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
+            st.rsplit_once(')')
+                .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+        });
+        if is_app && ours && alive {
             let status = std::process::Command::new("kill")
-                .args(["-9", &pid.to_string()])
+                .args([format!("-{signal}"), pid.to_string()])
                 .status();
             if status.is_ok_and(|s| s.success()) {
-                killed += 1;
+                sent += 1;
             }
         }
     }
-    killed
+    sent
+}
+
+/// Waits until no app process of `data_dir` is left (it quit on its own).
+pub async fn wait_app_exit(data_dir: &Path, within: Duration) -> Result<()> {
+    let deadline = Instant::now() + within;
+    while signal_app(data_dir, "0") > 0 {
+        if Instant::now() > deadline {
+            bail!("the app did not quit within {} s", within.as_secs());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
 }
 
 /// Waits until an element matching `css` exists and returns it.
@@ -285,4 +308,74 @@ pub async fn scroll_to(c: &Client, el: &fantoccini::elements::Element) -> Result
     c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
         .await?;
     Ok(())
+}
+
+/// Asks every top-level X window titled `title` to close the way a window manager does when the
+/// seller clicks the window's close button (a `WM_DELETE_WINDOW` client message). WebDriver's
+/// own "close window" tears the web view down instead, which no seller can do.
+/// Returns how many windows were asked.
+pub fn close_window_like_a_user(title: &str) -> Result<usize> {
+    use std::ffi::{CStr, CString};
+    use x11_dl::xlib;
+    let x = xlib::Xlib::open().context("loading libX11")?;
+    // SAFETY: plain Xlib calls on a display this function opens and closes; every pointer Xlib
+    // hands back is checked for null and freed with XFree as Xlib documents.
+    unsafe {
+        let display = (x.XOpenDisplay)(std::ptr::null());
+        if display.is_null() {
+            bail!("cannot open the X display");
+        }
+        let root = (x.XDefaultRootWindow)(display);
+        let protocols = CString::new("WM_PROTOCOLS")?;
+        let delete = CString::new("WM_DELETE_WINDOW")?;
+        let wm_protocols = (x.XInternAtom)(display, protocols.as_ptr(), xlib::False);
+        let wm_delete = (x.XInternAtom)(display, delete.as_ptr(), xlib::False);
+        let (mut root_ret, mut parent) = (0, 0);
+        let mut children: *mut xlib::Window = std::ptr::null_mut();
+        let mut n = 0u32;
+        (x.XQueryTree)(
+            display,
+            root,
+            &mut root_ret,
+            &mut parent,
+            &mut children,
+            &mut n,
+        );
+        let mut asked = 0;
+        let windows = if children.is_null() {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(children, n as usize)
+        };
+        for &w in windows {
+            let mut name: *mut std::os::raw::c_char = std::ptr::null_mut();
+            if (x.XFetchName)(display, w, &mut name) == 0 || name.is_null() {
+                continue;
+            }
+            let matches = CStr::from_ptr(name).to_string_lossy() == title;
+            (x.XFree)(name.cast());
+            if !matches {
+                continue;
+            }
+            let mut ev: xlib::XEvent = std::mem::zeroed();
+            ev.client_message.type_ = xlib::ClientMessage;
+            ev.client_message.window = w;
+            ev.client_message.message_type = wm_protocols;
+            ev.client_message.format = 32;
+            ev.client_message
+                .data
+                .set_long(0, wm_delete as std::os::raw::c_long);
+            ev.client_message
+                .data
+                .set_long(1, xlib::CurrentTime as std::os::raw::c_long);
+            (x.XSendEvent)(display, w, xlib::False, xlib::NoEventMask, &mut ev);
+            asked += 1;
+        }
+        if !children.is_null() {
+            (x.XFree)(children.cast());
+        }
+        (x.XFlush)(display);
+        (x.XCloseDisplay)(display);
+        Ok(asked)
+    }
 }

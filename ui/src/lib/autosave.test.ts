@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Autosaver, type SaveStatus } from "./autosave";
+import { Autosaver, flushAll, type SaveStatus } from "./autosave";
 
 describe("Autosaver", () => {
   beforeEach(() => vi.useFakeTimers());
@@ -79,5 +79,30 @@ describe("Autosaver", () => {
     s.edit({ n: 1 });
     await vi.advanceTimersByTimeAsync(50);
     expect(saved).toEqual([]);
+  });
+});
+
+describe("write-through and flushing on quit", () => {
+  it("stages every edit at once, never overlapping a save, and flushAll saves what is pending", async () => {
+    const calls: string[] = [];
+    let busy = false;
+    const track = (name: string) => async (doc: { v: number }) => {
+      expect(busy, `${name} overlaps another call`).toBe(false);
+      busy = true;
+      calls.push(`${name} ${doc.v}`);
+      await new Promise((r) => setTimeout(r, 5));
+      busy = false;
+    };
+    const saver = new Autosaver({ v: 0 }, { delayMs: 10_000, save: track("save"), stage: track("stage") });
+    saver.edit({ v: 1 });
+    saver.edit({ v: 2 });
+    saver.edit({ v: 3 });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).toEqual(["stage 1", "stage 3"]);
+    expect(saver.state).toBe("pending");
+    await flushAll();
+    expect(calls.at(-1)).toBe("save 3");
+    expect(saver.state).toBe("saved");
+    saver.dispose();
   });
 });

@@ -13,8 +13,13 @@ export const commands = {
 	/**  The UI calls this once its first page is interactive. */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
 	quitApp: () => __TAURI_INVOKE<void>("quit_app"),
-	/**  Puts the newest backup in place of a damaged database; returns the backup's path. */
-	restoreLatestBackup: () => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("restore_latest_backup")),
+	/**  The UI's answer to `FlushRequested`: its pending edits are saved. */
+	flushDone: (token: number) => __TAURI_INVOKE<void>("flush_done", { token }),
+	/**
+	 *  Puts the newest good backup in place of the database (a healthy one only with `confirm_loss`);
+	 *  returns the backup's path.
+	 */
+	restoreLatestBackup: (confirmLoss: boolean) => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("restore_latest_backup", { confirmLoss })),
 	listDrafts: (filter: DraftFilter_Deserialize) => typedError<DraftListItem[], ApiError_Serialize>(__TAURI_INVOKE("list_drafts", { filter })),
 	createDraft: (deliveryMethod: string) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("create_draft", { deliveryMethod })),
 	liveProducts: () => __TAURI_INVOKE<LiveProductDto[]>("live_products"),
@@ -22,6 +27,8 @@ export const commands = {
 	getDraft: (id: string) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("get_draft", { id })),
 	/**  Autosave: every call is committed as a new revision before it returns. */
 	saveDraft: (id: string, baseRevision: number | null, doc: Value) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("save_draft", { id, baseRevision, doc })),
+	/**  Write-through of the editor's document between saves (see `drafts::stage`). */
+	stageDraft: (id: string, baseRevision: number, doc: Value) => typedError<boolean, ApiError_Serialize>(__TAURI_INVOKE("stage_draft", { id, baseRevision, doc })),
 	deleteDraft: (id: string) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("delete_draft", { id })),
 	draftRevisions: (id: string) => typedError<RevisionDto[], ApiError_Serialize>(__TAURI_INVOKE("draft_revisions", { id })),
 	diffRevisions: (id: string, from: number, to: number) => typedError<ChangeDto_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("diff_revisions", { id, from, to })),
@@ -57,6 +64,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	flushRequested: makeEvent<FlushRequested, FlushRequested>("flush-requested"),
 	marketplaceChanged: makeEvent<MarketplaceChanged, MarketplaceChanged>("marketplace-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 };
@@ -230,6 +238,15 @@ export type FindingDto = {
 	path: string,
 	en: string,
 	"zh-CN": string,
+};
+
+/**
+ *  The app is about to quit: the UI saves every pending edit now, then answers with the
+ *  `flush_done` command and this token. The shell waits for that answer at most
+ *  [`crate::quit::FLUSH_WAIT`].
+ */
+export type FlushRequested = {
+	token: number,
 };
 
 export type FormSummary = {

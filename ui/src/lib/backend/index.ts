@@ -103,11 +103,14 @@ export const backend = {
   appInfo: () => call(commands.appInfo()),
   uiReady: () => commands.uiReady(),
   quit: () => commands.quitApp(),
-  restoreLatestBackup: () => call(commands.restoreLatestBackup()),
+  restoreLatestBackup: () => call(commands.restoreLatestBackup(false)),
   onSettingsChanged: (cb: (s: Settings) => void) =>
     events.settingsChanged.listen((e) => cb(e.payload)),
   /** The Demo marketplace came up or the seller switched accounts. */
   onMarketplaceChanged: (cb: () => void) => events.marketplaceChanged.listen(() => cb()),
+  /** The shell is about to quit: save everything pending, then call `flushDone(token)`. */
+  onFlushRequested: (cb: (token: number) => void) => events.flushRequested.listen((e) => cb(e.payload.token)),
+  flushDone: (token: number) => commands.flushDone(token),
 
   listAccounts: () => call(commands.listAccounts()),
   addAccount: (input: AccountInput) => call(commands.addAccount(input)),
@@ -123,6 +126,8 @@ export const backend = {
   createModification: async (liveId: string) =>
     asDraft(await call(commands.createModification(liveId))),
   getDraft: async (id: string) => asDraft(await call(commands.getDraft(id))),
+  stageDraft: async (id: string, baseRevision: number, doc: DraftDocument) =>
+    call(commands.stageDraft(id, baseRevision, doc as never)),
   saveDraft: async (id: string, baseRevision: number | null, doc: DraftDocument) =>
     asDraft(await call(commands.saveDraft(id, baseRevision, doc as never))),
   deleteDraft: (id: string) => call(commands.deleteDraft(id)),
