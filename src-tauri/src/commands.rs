@@ -392,3 +392,21 @@ fn marketplace_changed(app: &AppHandle) {
         tracing::warn!(error = %e, "marketplace-changed event not sent");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_command_becomes_an_internal_error() {
+        let r: Result<u32, ApiError> = tauri::async_runtime::block_on(worker(|| {
+            let v: Vec<u32> = Vec::new();
+            Ok(v[3])
+        }));
+        let e = r.expect_err("the panic is caught");
+        assert_eq!(e.code, ErrorCode::Internal);
+        assert!(e.message.contains("saved work is safe"), "{e}");
+        let ok = tauri::async_runtime::block_on(worker(|| Ok(7)));
+        assert_eq!(ok, Ok(7));
+    }
+}

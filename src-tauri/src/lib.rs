@@ -131,7 +131,17 @@ pub fn run() -> ExitCode {
         }
     };
     // `run_return` gives control back on exit, so the log is flushed when `_log_guard` drops.
-    let code = app.run_return(|_, _| {});
+    let code = app.run_return(|app, event| {
+        // The system asking the app to quit (macOS Quit menu, logging out) goes through the
+        // same flush as every other way out; the exit that follows carries a code and passes.
+        if let tauri::RunEvent::ExitRequested {
+            api, code: None, ..
+        } = event
+        {
+            api.prevent_exit();
+            quit::quit_after_flush(app, "the system asked the app to quit");
+        }
+    });
     tracing::info!(code, "quit");
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -21,6 +21,7 @@ pub struct Driver {
     port: u16,
     app: PathBuf,
     dialog_answer: PathBuf,
+    data_dir: PathBuf,
 }
 
 impl Driver {
@@ -66,6 +67,7 @@ impl Driver {
             port,
             app,
             dialog_answer,
+            data_dir: data_dir.to_path_buf(),
         };
         d.wait_listening().await?;
         Ok(d)
@@ -108,8 +110,24 @@ impl Driver {
         std::fs::write(&self.dialog_answer, text).context("writing the dialog answer")
     }
 
+    /// Stops tauri-driver and waits until this driver's app has quit (it saves pending edits
+    /// first, up to 2 s), killing it after 10 s: the next test's app must not find this one still
+    /// holding the single-instance lock and hand over to it.
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
+        if wait_app_exit(&self.data_dir, Duration::from_secs(10))
+            .await
+            .is_err()
+        {
+            kill_app(&self.data_dir);
+        }
+    }
+}
+
+impl Drop for Driver {
+    /// A test that failed half-way leaves no app behind for the next one.
+    fn drop(&mut self) {
+        kill_app(&self.data_dir);
     }
 }
 

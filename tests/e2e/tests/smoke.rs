@@ -55,7 +55,7 @@ async fn a_new_seller_visits_every_page_switches_to_chinese_and_it_sticks() -> a
     assert_eq!(quit.text().await?, "退出 Koodesk");
     let _ = quit.click().await;
     let _ = c.close().await;
-    let log = wait_for_log_line(&data, "quit requested from the window").await;
+    let log = wait_for_log_line(&data, "quit from the window").await;
     assert!(log, "the app should log that it quit");
     tokio::time::sleep(Duration::from_millis(500)).await;
 
