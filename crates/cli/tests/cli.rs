@@ -305,3 +305,47 @@ fn template_read_answers_hostile_files_without_crashing() {
         assert!(err.contains(says), "{path:?}: {err}");
     }
 }
+
+/// The name table of KooGallery's "no price, version or phone number in the name" rule, as
+/// `koodesk lint --json` reports it: names a seller really uses pass, real prices, versions and
+/// phone numbers are blocked.
+#[test]
+fn lint_blocks_only_real_prices_versions_and_phone_numbers_in_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples/professional-service-draft.json");
+    let mut draft: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    let cases: [(&str, Option<&str>); 8] = [
+        ("元数据迁移服务", None),
+        ("折叠屏适配咨询", None),
+        ("多元数据治理服务", None),
+        ("MySQL 5.7 to 8.0 Migration", None),
+        ("Windows 2012 2016 Upgrade Service", None),
+        ("Data Migration ¥99", Some("name.price")),
+        ("Acme Migration V2.0", Some("name.version")),
+        ("Call 13812345678 Migration", Some("name.phone")),
+    ];
+    for (name, blocked_by) in cases {
+        draft["product"]["basic"]["name"] = serde_json::json!(name);
+        let file = dir.path().join("draft.json");
+        std::fs::write(&file, draft.to_string()).unwrap();
+        let out = koodesk(dir.path())
+            .args(["lint", "--json"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let name_errors: Vec<&str> = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == "product.basic.name" && f["severity"] == "error")
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        match blocked_by {
+            None => assert!(name_errors.is_empty(), "{name}: {name_errors:?}"),
+            Some(rule) => assert_eq!(name_errors, [rule], "{name}"),
+        }
+    }
+}

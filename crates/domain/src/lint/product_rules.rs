@@ -72,28 +72,47 @@ fn name(name: &str, rules: &Ruleset, r: &mut Report) {
         );
     }
     let without_hcs = text::strip_hcs_suffix(name);
-    if text::PRICE_IN_NAME.is_match(&without_hcs) {
+    let found = |re: &Regex| re.find(&without_hcs).map(|m| m.as_str().trim().to_string());
+    if let Some(m) = found(&text::PRICE_IN_NAME) {
         r.add(
             NAME_PRICE,
             NAME,
-            "Remove prices and offers from the name.",
-            "请从名称中删除价格或优惠信息。",
+            format!("Remove the price or offer \"{m}\" from the name."),
+            format!("请从名称中删除价格或优惠“{m}”。"),
+        );
+    } else if let Some(m) = found(&text::OFFER_IN_NAME) {
+        r.add(
+            NAME_OFFER,
+            NAME,
+            format!("\"{m}\" may read as an offer; names must not carry prices or promotions."),
+            format!("“{m}”可能被理解为促销；名称中不得含价格或优惠信息。"),
         );
     }
-    if text::VERSION_IN_NAME.is_match(&without_hcs) {
+    if let Some(m) = found(&text::VERSION_IN_NAME) {
         r.add(
             NAME_VERSION,
             NAME,
-            "Remove the version from the name; it has its own field.",
-            "请从名称中删除版本号，版本有单独的字段。",
+            format!("Remove the version \"{m}\" from the name; it has its own field."),
+            format!("请从名称中删除版本“{m}”，版本有单独的字段。"),
+        );
+    } else if let Some(m) = found(&text::DOTTED_NUMBER) {
+        r.add(
+            NAME_VERSION_NUMBER,
+            NAME,
+            format!("Is \"{m}\" this product's version? Fine if it is the version of the product you work on; this product's own version goes in its field."),
+            format!("“{m}”是本商品的版本吗？如果是所服务产品的版本则无妨；本商品的版本请填在版本字段。"),
         );
     }
-    if text::PHONE.is_match(&without_hcs) {
+    let phone = text::PHONE_IN_NAME
+        .captures(&without_hcs)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string());
+    if let Some(m) = phone {
         r.add(
             NAME_PHONE,
             NAME,
-            "Remove phone numbers from the name.",
-            "请从名称中删除电话号码。",
+            format!("Remove the phone number \"{m}\" from the name."),
+            format!("请从名称中删除电话号码“{m}”。"),
         );
     }
 }

@@ -218,6 +218,12 @@ fn cases() -> Vec<Case> {
         (NAME_PHONE, professional, |d, _| {
             d.product.basic.name = "Migration call 400-123-4567".into()
         }),
+        (NAME_OFFER, professional, |d, _| {
+            d.product.basic.name = "Free Migration Assessment".into()
+        }),
+        (NAME_VERSION_NUMBER, professional, |d, _| {
+            d.product.basic.name = "MySQL 5.7 to 8.0 Migration".into()
+        }),
         (VERSION_REQUIRED, professional, |d, _| {
             d.product.basic.version = String::new()
         }),
@@ -783,4 +789,69 @@ fn a_stricter_ruleset_changes_the_verdict_without_code_changes() {
         .map(|f| f.rule)
         .collect();
     assert_eq!(ids, [ids::PS_DELIVERY_DAYS_RANGE]);
+}
+
+/// The name rules from both sides: what must pass, what may only warn, what must be blocked, and
+/// that the message names what matched.
+#[test]
+fn names_are_blocked_only_for_a_real_price_version_or_phone_number() {
+    use ids::*;
+    let rules = Ruleset::default();
+    let name_findings = |name: &str| -> Vec<(String, Severity, String)> {
+        let mut d = professional();
+        d.product.basic.name = name.into();
+        lint(&d, &support(), &rules)
+            .into_iter()
+            .filter(|f| f.path == "product.basic.name")
+            .map(|f| (f.rule, f.severity, f.message.en))
+            .collect()
+    };
+    for clean in [
+        "元数据迁移服务",
+        "折叠屏适配咨询",
+        "多元数据治理服务",
+        "Windows 2012 2016 Upgrade Service",
+        "S3 to OBS Migration",
+        "Python3 Code Review Service",
+        "24x7 Database Operations",
+        "Database Migration Service (HCS Version)",
+    ] {
+        assert_eq!(name_findings(clean), vec![], "{clean}");
+    }
+    for (warned, rule) in [
+        ("MySQL 5.7 to 8.0 Migration", NAME_VERSION_NUMBER),
+        ("Upgrade to PostgreSQL 16.2", NAME_VERSION_NUMBER),
+        ("Free Migration Assessment", NAME_OFFER),
+        ("免费迁移评估", NAME_OFFER),
+    ] {
+        let f = name_findings(warned);
+        assert!(
+            f.iter().all(|(_, sev, _)| *sev == Severity::Warning)
+                && f.iter().any(|(r, _, _)| r == rule),
+            "{warned}: {f:?}"
+        );
+    }
+    for (blocked, rule, shows) in [
+        ("Data Migration ¥99", NAME_PRICE, "¥99"),
+        ("数据迁移 99元", NAME_PRICE, "99元"),
+        ("迁移服务 8折", NAME_PRICE, "8折"),
+        ("迁移服务八折", NAME_PRICE, "八折"),
+        ("Migration 20% off", NAME_PRICE, "20% off"),
+        ("Migration from 99 USD", NAME_PRICE, "99 USD"),
+        ("Acme Migration V2.0", NAME_VERSION, "V2.0"),
+        ("Migration Service version 3", NAME_VERSION, "version 3"),
+        ("数据迁移服务 版本2", NAME_VERSION, "版本2"),
+        ("数据迁移服务 2.0版", NAME_VERSION, "2.0版"),
+        ("Call 13812345678 Migration", NAME_PHONE, "13812345678"),
+        ("Migration call 400-123-4567", NAME_PHONE, "400-123-4567"),
+        ("Migration +86 10 6543 2100", NAME_PHONE, "+86 10 6543 2100"),
+        ("迁移服务 010-65432100", NAME_PHONE, "010-65432100"),
+    ] {
+        let f = name_findings(blocked);
+        let hit = f.iter().find(|(r, _, _)| r == rule);
+        assert!(
+            hit.is_some_and(|(_, sev, msg)| *sev == Severity::Error && msg.contains(shows)),
+            "{blocked}: {f:?}"
+        );
+    }
 }

@@ -19,15 +19,32 @@ macro_rules! re {
     };
 }
 
+// The name rules block what surely breaks "no price, version or phone number in the name" and
+// warn where a reviewer might read it either way. Word-like characters (元数据, 折叠屏) never count.
+// A price written as a price: a currency sign or code next to a number, 元/块 after a number, a
+// discount such as 8折 / 八折 / 20% off.
 re!(
     PRICE_IN_NAME,
-    r"(?i)[$¥￥€£]|\b(usd|cny|rmb|eur|price|free|discount)\b|元|价格|免费|折"
+    r"(?i)[$¥￥€£]\s*\d+([.,]\d+)*|\d+([.,]\d+)*\s*[$¥￥€£]|\b(usd|cny|rmb|eur|gbp)\s*\d+([.,]\d+)*|\d+([.,]\d+)*\s*(usd|cny|rmb|eur|gbp)\b|\d+([.,]\d+)*\s*(元|块|塊)|(\d+(\.\d+)?|[一二三四五六七八九两])\s*折|\d+\s*%\s*off\b"
 );
+// Words that read as an offer without naming a price.
+re!(
+    OFFER_IN_NAME,
+    r"(?i)\b(free|discount|sale|cheap|price|pricing)\b|免费|优惠|特价|折扣|价格|促销"
+);
+// The product's own version: V2, v2.0, Version 3, 版本 2, 2.0版, Edition 2.
 re!(
     VERSION_IN_NAME,
-    r"(?i)\bv\d+(\.\d+)*\b|\bversion\b|\bedition\s*\d|\b\d+\.\d+(\.\d+)?\b|版本|版\s*\d"
+    r"(?i)\bv\d+(\.\d+)*\b|\bversion\s*\d|版本\s*[vV]?\d|\d+(\.\d+)*\s*版|\bedition\s*\d"
 );
-re!(PHONE, r"\+?\d[\d\s\-()]{5,}\d");
+// A bare dotted number (5.7, 8.0): usually the version of the product worked on, not this one's.
+re!(DOTTED_NUMBER, r"\b\d+\.\d+(\.\d+)?\b");
+// A phone number: a Chinese mobile, a 400/800 service number, a +country number, an area-code
+// landline — never just a run of digits such as "2012 2016".
+re!(
+    PHONE_IN_NAME,
+    r"(?:^|[^\d])((?:\+?86[\s-]?)?1[3-9]\d{9}|[48]00[\s-]?\d{3}[\s-]?\d{4}|\+\d{1,3}[\s-]?\d{1,4}[\s-]?\d{3,4}[\s-]?\d{3,4}|0\d{2,3}[\s-]\d{7,8})(?:$|[^\d])"
+);
 re!(EMAIL, r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$");
 re!(URL, r"^https?://[A-Za-z0-9.\-]+(:\d+)?(/\S*)?$");
 re!(
