@@ -101,7 +101,7 @@ rules! {
     QUAL_AFTER_SALES_UNKNOWN = "qualification.after_sales_group_unknown": Error,
     PS_SERVICE_FLOW = "professional_service.service_flow": Error,
     PS_DELIVERY_DAYS = "professional_service.avg_delivery_days": Error,
-    PS_DELIVERY_DAYS_RANGE = "professional_service.avg_delivery_days_range": Error,
+    PS_DELIVERY_DAYS_RANGE = "professional_service.avg_delivery_days_range": Warning,
     PS_REQUEST_TEMPLATES = "professional_service.request_templates": Error,
     PS_REQUEST_TEMPLATE_INCOMPLETE = "professional_service.request_template_incomplete": Error,
     LICENSE_PROCESS = "license.delivery_process": Error,

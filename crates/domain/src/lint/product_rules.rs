@@ -438,11 +438,11 @@ fn delivery(p: &Product, rules: &Ruleset, r: &mut Report) {
                     PS_DELIVERY_DAYS_RANGE,
                     format!("{D}.avg_delivery_days"),
                     format!(
-                        "{days} days looks unrealistic; reviewers reject durations outside {}–{} days.",
+                        "{days} days is outside the usual {}–{} days: check it is what buyers should expect (KooGallery sets no range).",
                         rules.avg_delivery_days.min, rules.avg_delivery_days.max
                     ),
                     format!(
-                        "{days} 天不太现实；超出 {}–{} 天的交付时长会被审核驳回。",
+                        "{days} 天超出常见的 {}–{} 天：请确认这是买家应预期的时长（KooGallery 未规定范围）。",
                         rules.avg_delivery_days.min, rules.avg_delivery_days.max
                     ),
                 ),

@@ -855,3 +855,24 @@ fn names_are_blocked_only_for_a_real_price_version_or_phone_number() {
         );
     }
 }
+
+#[test]
+fn unusual_delivery_days_only_warn_and_do_not_claim_a_rejection() {
+    let rules = Ruleset::default();
+    let mut d = professional();
+    if let Delivery::ProfessionalService {
+        avg_delivery_days, ..
+    } = &mut d.product.basic.delivery
+    {
+        *avg_delivery_days = Some(rules.avg_delivery_days.max + 100);
+    }
+    let f = lint(&d, &support(), &rules);
+    let hit = f
+        .iter()
+        .find(|f| f.rule == ids::PS_DELIVERY_DAYS_RANGE)
+        .expect("the unusual value is pointed out");
+    assert_eq!(hit.severity, Severity::Warning);
+    assert!(!hit.message.en.contains("reject"), "{}", hit.message.en);
+    assert!(!hit.message.zh_cn.contains("驳回"), "{}", hit.message.zh_cn);
+    assert_eq!(counts(&f).0, 0, "nothing blocks the release");
+}
