@@ -117,6 +117,7 @@ rules! {
     SPEC_BILLING_REQUIRED = "spec.billing_required": Error,
     SPEC_BILLING_NOT_ALLOWED = "spec.billing_not_allowed": Error,
     SPEC_LICENSE_BILLING_MIX = "spec.license_billing_mix": Error,
+    SPEC_CUSTOM_PRICING_BILLING = "spec.custom_pricing_billing": Error,
     SPEC_ATTRIBUTES_UNUSED = "spec.attributes_unused": Warning,
     SPEC_ATTRIBUTE_PRESET = "spec.attribute_preset_name": Error,
     SPEC_ATTRIBUTE_INCOMPLETE = "spec.attribute_incomplete": Error,

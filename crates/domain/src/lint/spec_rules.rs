@@ -103,6 +103,35 @@ fn billing(method: DeliveryMethod, s: &Specification, path: &str, r: &mut Report
             );
         }
     }
+    // The release page: a custom (per-SKU) pricing template prices yearly/monthly and one-time
+    // specifications only.
+    if s.pricing == PricingTemplate::Custom {
+        let off: Vec<String> = s
+            .billing_modes
+            .iter()
+            .filter(|m| {
+                !matches!(
+                    m,
+                    BillingMode::Monthly | BillingMode::Yearly | BillingMode::OneTime
+                )
+            })
+            .map(|m| format!("{m:?}"))
+            .collect();
+        if !off.is_empty() {
+            r.add(
+                SPEC_CUSTOM_PRICING_BILLING,
+                format!("{path}.pricing"),
+                format!(
+                    "Custom (per-SKU) pricing is for yearly/monthly and one-time billing only, not {}: use simple pricing or split the specification.",
+                    off.join(", ")
+                ),
+                format!(
+                    "自定义（按 SKU）定价仅适用于包年/包月和一次性计费，不适用于 {}：请改用简单定价或拆分规格。",
+                    off.join("、")
+                ),
+            );
+        }
+    }
     if method == DeliveryMethod::License {
         let periodic = s.billing_modes.iter().any(|m| m.is_periodic());
         let one_time = s.billing_modes.contains(&BillingMode::OneTime);

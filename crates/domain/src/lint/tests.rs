@@ -443,6 +443,11 @@ fn cases() -> Vec<Case> {
                 d.product.specifications[0] = spec("s1", "Gateway", &[BillingMode::Monthly], 100)
             },
         ),
+        (SPEC_CUSTOM_PRICING_BILLING, saas, |d, _| {
+            let mut s = spec("s1", "Metered", &[BillingMode::PayPerUse], 100);
+            s.pricing = PricingTemplate::Custom;
+            d.product.specifications[0] = s;
+        }),
         (SPEC_LICENSE_BILLING_MIX, license, |d, _| {
             let mut s = spec(
                 "s1",
@@ -875,4 +880,29 @@ fn unusual_delivery_days_only_warn_and_do_not_claim_a_rejection() {
     assert!(!hit.message.en.contains("reject"), "{}", hit.message.en);
     assert!(!hit.message.zh_cn.contains("驳回"), "{}", hit.message.zh_cn);
     assert_eq!(counts(&f).0, 0, "nothing blocks the release");
+}
+
+#[test]
+fn custom_pricing_is_for_yearly_monthly_and_one_time_billing_only() {
+    let rules = Ruleset::default();
+    let verdict = |modes: &[BillingMode], pricing: PricingTemplate| {
+        let mut d = saas();
+        let mut s = spec("s1", "Standard", modes, 100);
+        s.pricing = pricing;
+        d.product.specifications[0] = s;
+        lint(&d, &support(), &rules)
+            .iter()
+            .any(|f| f.rule == ids::SPEC_CUSTOM_PRICING_BILLING)
+    };
+    use BillingMode::*;
+    for ok in [&[Monthly, Yearly][..], &[OneTime], &[Yearly]] {
+        assert!(!verdict(ok, PricingTemplate::Custom), "{ok:?}");
+    }
+    for bad in [&[PayPerUse][..], &[Trial], &[Yearly, PayPerUse]] {
+        assert!(verdict(bad, PricingTemplate::Custom), "{bad:?}");
+        assert!(
+            !verdict(bad, PricingTemplate::Simple),
+            "{bad:?} with simple pricing"
+        );
+    }
 }
