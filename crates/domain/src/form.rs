@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::patterns;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -235,13 +237,6 @@ impl RequestForm {
     }
 }
 
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$").expect("valid"));
-static PHONE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\+?[0-9][0-9 ()\-.]{4,30}$").expect("valid"));
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^https?://[^\s/$.?#][^\s]*$").expect("valid"));
-
 pub const YES: &[&str] = &["yes", "y", "true", "是", "1"];
 pub const NO: &[&str] = &["no", "n", "false", "否", "0"];
 
@@ -382,15 +377,11 @@ pub fn parse_value(field: &Field, raw: &str) -> Result<Option<Value>, String> {
                 return Err(format!("\"{raw}\" is not Yes or No"));
             }
         }
-        FieldType::Email if EMAIL.is_match(raw) => Value::String(raw.to_string()),
+        FieldType::Email if patterns::is_email(raw) => Value::String(raw.to_string()),
         FieldType::Email => return Err(format!("\"{raw}\" is not an e-mail address")),
-        FieldType::Phone
-            if PHONE.is_match(raw) && raw.chars().filter(char::is_ascii_digit).count() >= 5 =>
-        {
-            Value::String(raw.to_string())
-        }
+        FieldType::Phone if patterns::is_phone(raw) => Value::String(raw.to_string()),
         FieldType::Phone => return Err(format!("\"{raw}\" is not a phone number")),
-        FieldType::Url if URL.is_match(raw) => Value::String(raw.to_string()),
+        FieldType::Url if patterns::is_url(raw) => Value::String(raw.to_string()),
         FieldType::Url => {
             return Err(format!(
                 "\"{raw}\" is not a web address (http:// or https://)"

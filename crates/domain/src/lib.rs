@@ -9,6 +9,7 @@ pub mod draft;
 pub mod form;
 pub mod lint;
 pub mod money;
+pub mod patterns;
 pub mod product;
 pub mod spec;
 pub mod supervision;

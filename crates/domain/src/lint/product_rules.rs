@@ -511,7 +511,7 @@ fn delivery(p: &Product, rules: &Ruleset, r: &mut Report) {
         }
         Delivery::Hardware {} => {}
         Delivery::ConsultingService { website_url } => {
-            if !text::URL.is_match(website_url.trim()) {
+            if !crate::patterns::is_url(website_url) {
                 r.add(
                     CONSULTING_URL,
                     format!("{D}.website_url"),

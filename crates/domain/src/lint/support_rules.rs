@@ -27,7 +27,7 @@ pub(super) fn check(s: &SupportInfo, rules: &Ruleset, r: &mut Report) {
         ("business_contact.email", &bc.email),
         ("pre_sales.email", &s.pre_sales.email),
     ] {
-        if !blank(email) && !text::EMAIL.is_match(email.trim()) {
+        if !blank(email) && !crate::patterns::is_email(email) {
             r.add(
                 SUPPORT_EMAIL,
                 path,
@@ -59,7 +59,7 @@ pub(super) fn check(s: &SupportInfo, rules: &Ruleset, r: &mut Report) {
                 "请填写客服组的名称、电话、邮箱、服务日和服务时间。",
             );
         }
-        if !blank(&g.email) && !text::EMAIL.is_match(g.email.trim()) {
+        if !blank(&g.email) && !crate::patterns::is_email(&g.email) {
             r.add(
                 SUPPORT_EMAIL,
                 format!("{path}.email"),

@@ -45,8 +45,6 @@ re!(
     PHONE_IN_NAME,
     r"(?:^|[^\d])((?:\+?86[\s-]?)?1[3-9]\d{9}|[48]00[\s-]?\d{3}[\s-]?\d{4}|\+\d{1,3}[\s-]?\d{1,4}[\s-]?\d{3,4}[\s-]?\d{3,4}|0\d{2,3}[\s-]\d{7,8})(?:$|[^\d])"
 );
-re!(EMAIL, r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$");
-re!(URL, r"^https?://[A-Za-z0-9.\-]+(:\d+)?(/\S*)?$");
 re!(
     PRICE_ELSEWHERE,
     r"(?i)\b(contact|call|e-?mail|ask)\b[^.\n]{0,60}\b(price|prices|pricing|quote|quotation)\b|联系[^。\n]{0,30}(价格|报价|询价)"
