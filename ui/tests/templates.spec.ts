@@ -35,3 +35,14 @@ test("a filled template is checked and its problems are listed by field and plac
   await expect(page.getByTestId("check-errors")).toContainText("Request!B6");
   await expect(report).toContainText("Acme Ltd");
 });
+
+test("a form just created is listed as soon as the seller goes back to Templates", async ({ page }) => {
+  await installIpcMock(page);
+  await page.goto("/#/templates");
+  await expect(page.getByTestId("form-row")).toHaveCount(0);
+  await page.getByTestId("new-form").click();
+  await expect(page).toHaveURL(/#\/templates\/request-form-1$/);
+  await page.getByRole("button", { name: "← Templates" }).click();
+  await expect(page.getByTestId("form-row")).toHaveCount(1);
+  await expect(page.getByTestId("form-row")).toContainText("request-form-1");
+});
