@@ -125,6 +125,17 @@ fn fill(store: &mut Store, ctx_rules_counts: impl Fn(&DraftDocument) -> (u32, u3
     }
 }
 
+/// Prints the p50 and p95 rows of one measurement beside its baseline.
+fn print_p50_p95(metric: &str, koodesk: &[Duration], baseline: &[Duration], baseline_name: &str) {
+    for (label, p) in [("p50", 0.5), ("p95", 0.95)] {
+        println!(
+            "ROW|{metric}, {label} (ms)|{:.2}|{:.2}|{baseline_name}|ms",
+            percentile(koodesk.to_vec(), p),
+            percentile(baseline.to_vec(), p)
+        );
+    }
+}
+
 fn percentile(mut v: Vec<Duration>, p: f64) -> f64 {
     v.sort();
     let idx = ((v.len() as f64 - 1.0) * p).round() as usize;
@@ -292,34 +303,22 @@ fn main() {
         )
         .unwrap_or(0)
     });
-    println!(
-        "ROW|keystroke → durable (store write-through), p50 (ms)|{:.2}|{:.2}|raw SQLite upsert|ms",
-        percentile(stage.clone(), 0.5),
-        percentile(raw_put.clone(), 0.5)
+    print_p50_p95(
+        "keystroke → durable (store write-through)",
+        &stage,
+        &raw_put,
+        "raw SQLite upsert",
     );
-    println!(
-        "ROW|keystroke → durable (store write-through), p95 (ms)|{:.2}|{:.2}|raw SQLite upsert|ms",
-        percentile(stage, 0.95),
-        percentile(raw_put, 0.95)
+    print_p50_p95(
+        &format!("list 500 of {DRAFTS} drafts"),
+        &api_list,
+        &raw_list,
+        "raw SQLite query",
     );
-    println!(
-        "ROW|list 500 of {DRAFTS} drafts, p50 (ms)|{:.2}|{:.2}|raw SQLite query|ms",
-        percentile(api_list.clone(), 0.5),
-        percentile(raw_list.clone(), 0.5)
-    );
-    println!(
-        "ROW|list 500 of {DRAFTS} drafts, p95 (ms)|{:.2}|{:.2}|raw SQLite query|ms",
-        percentile(api_list, 0.95),
-        percentile(raw_list, 0.95)
-    );
-    println!(
-        "ROW|search {DRAFTS} drafts, one or two words, p50 (ms)|{:.2}|{:.2}|raw FTS5 query|ms",
-        percentile(api_search.clone(), 0.5),
-        percentile(raw_search.clone(), 0.5)
-    );
-    println!(
-        "ROW|search {DRAFTS} drafts, one or two words, p95 (ms)|{:.2}|{:.2}|raw FTS5 query|ms",
-        percentile(api_search, 0.95),
-        percentile(raw_search, 0.95)
+    print_p50_p95(
+        &format!("search {DRAFTS} drafts, one or two words"),
+        &api_search,
+        &raw_search,
+        "raw FTS5 query",
     );
 }

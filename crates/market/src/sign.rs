@@ -574,6 +574,20 @@ mod tests {
             .map(|(n, v)| (n.to_lowercase(), v.to_owned()))
             .collect();
         let secret = |ak: &str| (ak == "AKDEMO").then(|| "SKDEMO".to_owned());
+        // The signed request as received: headers, body and the gateway's clock may differ.
+        let received = |headers: &[(String, String)], body: &[u8], at| {
+            verify(
+                &Incoming {
+                    method: "POST",
+                    path: &s.path,
+                    query: &s.query,
+                    headers,
+                    body,
+                },
+                secret,
+                at,
+            )
+        };
         let incoming = |body: &'static [u8], query: &str| {
             verify(
                 &Incoming {
@@ -596,17 +610,7 @@ mod tests {
             incoming(br#"{"a":1}"#, "a=x&b=2%203"),
             Err(VerifyError::SignatureMismatch)
         );
-        let late = verify(
-            &Incoming {
-                method: "POST",
-                path: &s.path,
-                query: &s.query,
-                headers: &headers,
-                body: br#"{"a":1}"#,
-            },
-            secret,
-            now + time::Duration::minutes(16),
-        );
+        let late = received(&headers, br#"{"a":1}"#, now + time::Duration::minutes(16));
         assert_eq!(late, Err(VerifyError::Expired { skew_secs: 960 }));
         let wrong_key = verify(
             &Incoming {
@@ -622,34 +626,14 @@ mod tests {
         assert_eq!(wrong_key, Err(VerifyError::SignatureMismatch));
 
         // Dated more than 15 minutes in the future (the request's clock runs ahead).
-        let early = verify(
-            &Incoming {
-                method: "POST",
-                path: &s.path,
-                query: &s.query,
-                headers: &headers,
-                body: br#"{"a":1}"#,
-            },
-            secret,
-            now - time::Duration::minutes(16),
-        );
+        let early = received(&headers, br#"{"a":1}"#, now - time::Duration::minutes(16));
         assert_eq!(early, Err(VerifyError::Expired { skew_secs: -960 }));
 
         // Body B under body A's signature, with A's hash in an unsigned content-hash header.
         let hash_of_a = hex::encode(Sha256::digest(br#"{"a":1}"#));
         let mut smuggled = headers.clone();
         smuggled.push(("x-sdk-content-sha256".to_owned(), hash_of_a));
-        let swapped = verify(
-            &Incoming {
-                method: "POST",
-                path: &s.path,
-                query: &s.query,
-                headers: &smuggled,
-                body: br#"{"a":2}"#,
-            },
-            secret,
-            now,
-        );
+        let swapped = received(&smuggled, br#"{"a":2}"#, now);
         assert_eq!(swapped, Err(VerifyError::SignatureMismatch));
     }
 

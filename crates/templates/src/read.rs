@@ -333,8 +333,9 @@ fn xml_error(e: impl std::fmt::Display) -> TemplateError {
 /// Cells kept from a whole document (a form's tables have far fewer).
 const MAX_DOC_CELLS: usize = 200_000;
 
-fn parse_document(xml: impl std::io::BufRead) -> Result<Doc, TemplateError> {
-    let mut reader = quick_xml::Reader::from_reader(xml);
+fn parse_document<R: std::io::BufRead>(
+    mut reader: quick_xml::Reader<R>,
+) -> Result<Doc, TemplateError> {
     let mut buf = Vec::new();
     let mut cells = 0usize;
     let mut doc = Doc::default();
@@ -518,18 +519,9 @@ fn read_docx(
             .map(String::as_str)
             .unwrap_or(""),
     )?;
-    let doc = {
-        use std::io::Read;
-        let body = zip.by_name("word/document.xml").map_err(|e| match e {
-            zip::result::ZipError::FileNotFound => {
-                TemplateError::Unreadable("the document has no body".into())
-            }
-            e => TemplateError::Unreadable(format!("the file is damaged: {e}")),
-        })?;
-        parse_document(std::io::BufReader::new(
-            body.take(crate::limits::MAX_ENTRY_BYTES),
-        ))?
-    };
+    let body = sheet::xml_stream(zip, "word/document.xml")?
+        .ok_or_else(|| TemplateError::Unreadable("the document has no body".into()))?;
+    let doc = parse_document(body)?;
 
     let cell = |t: usize, r: usize, c: usize| -> Option<String> {
         doc.tables

@@ -199,6 +199,22 @@ fn entity(name: &str) -> Option<char> {
     }
 }
 
+/// A part of the zip as an XML event stream, never reading past the entry limit; `None` when the
+/// part is missing.
+pub(crate) fn xml_stream<'z, 'd: 'z>(
+    zip: &'z mut Archive<'d>,
+    part: &str,
+) -> Result<Option<quick_xml::Reader<impl std::io::BufRead + use<'z, 'd>>>, TemplateError> {
+    use std::io::Read;
+    match zip.by_name(part) {
+        Ok(f) => Ok(Some(quick_xml::Reader::from_reader(BufReader::new(
+            f.take(MAX_ENTRY_BYTES),
+        )))),
+        Err(zip::result::ZipError::FileNotFound) => Ok(None),
+        Err(e) => Err(damaged(part, e)),
+    }
+}
+
 /// The cells of one sheet that `wanted` names, streamed. Cells without an `r` attribute take the
 /// place after the previous one, as Excel does.
 fn stream_sheet(
@@ -206,17 +222,8 @@ fn stream_sheet(
     part: &str,
     wanted: &dyn Fn(Pos) -> bool,
 ) -> Result<HashMap<Pos, Raw>, TemplateError> {
-    use std::io::Read;
-    let entry = match zip.by_name(part) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => {
-            return Err(TemplateError::Unreadable(format!(
-                "the workbook has no part {part}"
-            )))
-        }
-        Err(e) => return Err(damaged(part, e)),
-    };
-    let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry.take(MAX_ENTRY_BYTES)));
+    let mut reader = xml_stream(zip, part)?
+        .ok_or_else(|| TemplateError::Unreadable(format!("the workbook has no part {part}")))?;
     let mut buf = Vec::new();
     let mut out = HashMap::new();
 
@@ -317,15 +324,11 @@ fn shared_strings(
     zip: &mut Archive<'_>,
     needed: &BTreeSet<usize>,
 ) -> Result<HashMap<usize, String>, TemplateError> {
-    use std::io::Read;
     const PART: &str = "xl/sharedStrings.xml";
-    let entry = match zip.by_name(PART) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(HashMap::new()),
-        Err(e) => return Err(damaged(PART, e)),
+    let Some(mut reader) = xml_stream(zip, PART)? else {
+        return Ok(HashMap::new());
     };
     let last = needed.last().copied().unwrap_or(0);
-    let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry.take(MAX_ENTRY_BYTES)));
     let mut buf = Vec::new();
     let mut out = HashMap::new();
     let mut index: Option<usize> = None;
