@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::product::Product;
+use crate::product::{ListingStatus, Product};
 
 /// The `format` tag every draft file carries.
 pub const DRAFT_FORMAT: &str = "koodesk.product-draft";
@@ -25,6 +25,9 @@ pub struct DraftDocument {
     /// Modification drafts: the live product as it was when the draft was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<Product>,
+    /// Modification drafts: the live product's status when the draft was made, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_status: Option<ListingStatus>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -57,6 +60,7 @@ impl DraftDocument {
             live_product_id: None,
             product,
             live: None,
+            live_status: None,
         }
     }
 
@@ -69,7 +73,14 @@ impl DraftDocument {
             live_product_id: Some(live_product_id.into()),
             product: live.clone(),
             live: Some(live),
+            live_status: None,
         }
+    }
+
+    /// Records the live product's status (a modification of an offline product is refused).
+    pub fn with_live_status(mut self, status: ListingStatus) -> Self {
+        self.live_status = Some(status);
+        self
     }
 
     /// Parses and checks a draft file's text.

@@ -1,5 +1,5 @@
 //! Prices in minor units (cents), written in JSON as decimal strings ("12.50") so no float rounding
-//! ever touches a price.
+//! ever touches a price. A price is never negative: "-3" is refused when read, as the editor does.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -10,21 +10,21 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Money {
-    cents: i64,
+    cents: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a price: use digits with at most two decimals, e.g. 12.50")]
+#[error("{0:?} is not a price: use digits with at most two decimals, e.g. 12.50 (no minus sign)")]
 pub struct ParseMoneyError(pub String);
 
 impl Money {
     pub const ZERO: Money = Money { cents: 0 };
 
-    pub fn from_cents(cents: i64) -> Self {
+    pub const fn from_cents(cents: u64) -> Self {
         Money { cents }
     }
 
-    pub fn cents(self) -> i64 {
+    pub fn cents(self) -> u64 {
         self.cents
     }
 
@@ -39,10 +39,6 @@ impl FromStr for Money {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || ParseMoneyError(s.to_string());
         let t = s.trim();
-        let (neg, t) = match t.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, t),
-        };
         let (whole, frac) = match t.split_once('.') {
             Some((w, f)) => (w, f),
             None => (t, ""),
@@ -56,24 +52,21 @@ impl FromStr for Money {
         {
             return Err(err());
         }
-        let whole: i64 = whole.parse().map_err(|_| err())?;
-        let frac: i64 = match frac.len() {
+        let whole: u64 = whole.parse().map_err(|_| err())?;
+        let frac: u64 = match frac.len() {
             0 => 0,
-            1 => frac.parse::<i64>().map_err(|_| err())? * 10,
+            1 => frac.parse::<u64>().map_err(|_| err())? * 10,
             _ => frac.parse().map_err(|_| err())?,
         };
-        let cents = whole * 100 + frac;
         Ok(Money {
-            cents: if neg { -cents } else { cents },
+            cents: whole * 100 + frac,
         })
     }
 }
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.cents < 0 { "-" } else { "" };
-        let abs = self.cents.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+        write!(f, "{}.{:02}", self.cents / 100, self.cents % 100)
     }
 }
 
@@ -98,8 +91,8 @@ impl JsonSchema for Money {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "type": "string",
-            "description": "A price as a decimal string with at most two decimals, e.g. \"12.50\".",
-            "pattern": "^-?\\d{1,13}(\\.\\d{1,2})?$"
+            "description": "A price as a decimal string with at most two decimals, never negative, e.g. \"12.50\".",
+            "pattern": "^\\d{1,13}(\\.\\d{1,2})?$"
         })
     }
 }
@@ -115,7 +108,6 @@ mod tests {
             ("12.5", 1250, "12.50"),
             ("0.07", 7, "0.07"),
             (" 1999.99 ", 199_999, "1999.99"),
-            ("-3.10", -310, "-3.10"),
         ] {
             let m: Money = text.parse().unwrap();
             assert_eq!(m.cents(), cents, "{text}");
@@ -130,6 +122,9 @@ mod tests {
             "1,5",
             "1e3",
             "99999999999999",
+            "-3.10",
+            "-0",
+            " -1",
         ] {
             assert!(bad.parse::<Money>().is_err(), "{bad:?} should be refused");
         }

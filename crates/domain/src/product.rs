@@ -49,6 +49,29 @@ impl Product {
     }
 }
 
+/// Where a released product stands on KooGallery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListingStatus {
+    /// On sale and listed on the front end and in search.
+    Online,
+    /// On sale but not listed: bought through its URL only (Public Sales off).
+    Hidden,
+    /// Removed from sale; it can no longer be modified.
+    Offline,
+}
+
+impl ListingStatus {
+    /// The status an approved release or modification gives a product that is on sale.
+    pub fn on_sale(public_sales: bool) -> Self {
+        if public_sales {
+            ListingStatus::Online
+        } else {
+            ListingStatus::Hidden
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct BasicInfo {

@@ -259,7 +259,7 @@ mod tests {
         let mut s = spec();
         s.regenerate_skus();
         for (i, sku) in s.skus.iter_mut().enumerate() {
-            sku.price = Money::from_cents(1000 + i as i64);
+            sku.price = Money::from_cents(1000 + i as u64);
         }
         let pro_yearly_eu = s
             .skus

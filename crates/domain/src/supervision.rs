@@ -1,9 +1,15 @@
-//! Service supervision (spec §5): the flow of a supervised order, who must act, which seller
-//! actions each state allows, and the appeal rules (5 days without an update, 3 rejections,
-//! completion 3 hours after acceptance). The sandbox's customers, the supervision desk and the
-//! stall alerts all ask these functions.
+//! Service supervision (spec §5): which products are bought under it, the flow of a supervised
+//! order, who must act, which seller actions each state allows and what they must carry, the
+//! appeal rules and their reasons (5 days without an update, 3 rejections, completion 3 hours
+//! after acceptance), and when a yearly/monthly order's usage period starts. The sandbox's
+//! customers, the supervision desk and the stall alerts all ask these functions; the thresholds
+//! come from the ruleset file.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::product::{Delivery, DeliveryMethod, Product};
+use crate::spec::BillingMode;
 
 /// Where a supervised order's service flow stands. Names are descriptive (the console's full list
 /// of status strings is not documented); `label` gives the documented strings where they exist.
@@ -49,6 +55,21 @@ impl FlowState {
     }
 }
 
+/// The delivery method a customer buys this product through under service supervision, if any:
+/// every professional service and license, and a SaaS product whose seller declared it
+/// (`involves_service_supervision`). Images, hardware and consulting listings are not supervised.
+pub fn supervised_method(p: &Product) -> Option<DeliveryMethod> {
+    match &p.basic.delivery {
+        Delivery::ProfessionalService { .. } => Some(DeliveryMethod::ProfessionalService),
+        Delivery::License { .. } => Some(DeliveryMethod::License),
+        Delivery::Saas {
+            involves_service_supervision: true,
+            ..
+        } => Some(DeliveryMethod::Saas),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Party {
@@ -68,8 +89,9 @@ pub enum SellerAction {
     InitiateAppeal,
 }
 
-/// The thresholds of the rules; the documented values are the defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The thresholds of the rules. Their values live in the ruleset file
+/// (`crates/domain/rules/ruleset.json`, `service_flow`); `default()` gives the shipped ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowRules {
     /// Days without an update by one side after which the other may appeal (R6, R8).
     pub stall_days: i64,
@@ -81,11 +103,7 @@ pub struct FlowRules {
 
 impl Default for FlowRules {
     fn default() -> Self {
-        FlowRules {
-            stall_days: 5,
-            rejection_limit: 3,
-            completion_delay_hours: 3,
-        }
+        crate::lint::Ruleset::default().service_flow
     }
 }
 
@@ -98,8 +116,68 @@ pub enum ActionError {
         action: SellerAction,
         state: FlowState,
     },
-    #[error("{0}")]
+    /// A field the action must carry, by its contract name.
+    #[error("{}", missing_text(.0))]
     Missing(&'static str),
+}
+
+fn missing_text(field: &str) -> String {
+    match field {
+        "commitmentLetterId" => "commitmentLetterId is required for this action: when the customer cannot be reached, attach the Letter of Commitment on Requesting Appeal Handling".into(),
+        other => format!("{other} is required for this action"),
+    }
+}
+
+/// What a seller sends with an action, as far as the rules look at it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActionInput<'a> {
+    pub reason: Option<&'a str>,
+    pub result_text: Option<&'a str>,
+    /// The actual enabling time of a delivery. Optional: without it the usage period of a
+    /// yearly/monthly order starts at the customer's acceptance.
+    pub actual_enabling_time: Option<i64>,
+    /// An appeal because the customer cannot be reached.
+    pub customer_unreachable: bool,
+    pub has_commitment_letter: bool,
+}
+
+/// The fields an action must carry (spec §5.3): a reason to reject a request or to appeal, a
+/// result description to deliver, and the Letter of Commitment on Requesting Appeal Handling when
+/// the appeal is because the customer cannot be reached. Names are the contract's field names.
+pub fn check_action_input(action: SellerAction, input: &ActionInput) -> Result<(), ActionError> {
+    let given = |v: Option<&str>| v.is_some_and(|s| !s.trim().is_empty());
+    match action {
+        SellerAction::AcceptRequest => {}
+        SellerAction::RejectRequest if !given(input.reason) => {
+            return Err(ActionError::Missing("reason"))
+        }
+        SellerAction::DeliverService if !given(input.result_text) => {
+            return Err(ActionError::Missing("resultText"))
+        }
+        SellerAction::InitiateAppeal if !given(input.reason) => {
+            return Err(ActionError::Missing("reason"))
+        }
+        SellerAction::InitiateAppeal
+            if input.customer_unreachable && !input.has_commitment_letter =>
+        {
+            return Err(ActionError::Missing("commitmentLetterId"))
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Where the usage period of an order starts: for yearly/monthly billing, at the actual enabling
+/// time the seller gave on delivery, else at the customer's acceptance; other billing modes have
+/// no usage period.
+pub fn usage_period_start(
+    billing: BillingMode,
+    actual_enabling_time: Option<i64>,
+    accepted_at: Option<i64>,
+) -> Option<i64> {
+    matches!(billing, BillingMode::Yearly | BillingMode::Monthly)
+        .then(|| actual_enabling_time.or(accepted_at))
+        .flatten()
 }
 
 /// The state a seller action leads to, or why it is not allowed. An appeal leaves the state as
@@ -136,17 +214,57 @@ pub struct FlowFacts {
     pub customer_rejections: u32,
 }
 
-/// Whether the customer may appeal now (R6, R7): the flow waits for the seller and the seller has
-/// not updated it for more than `stall_days`, or either side has hit the rejection limit.
-pub fn customer_may_appeal(f: &FlowFacts, now: i64, rules: &FlowRules) -> bool {
-    if f.appeal_open || !f.state.is_open() {
-        return false;
+/// Why a customer may appeal (R6, R7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AppealReason {
+    /// The seller rejected the customer's request `rejection_limit` times.
+    SellerRejections,
+    /// The customer rejected the seller's delivery `rejection_limit` times.
+    CustomerRejections,
+    /// The flow waits for the seller, who has not updated it for more than `stall_days`.
+    SellerSilence,
+}
+
+impl AppealReason {
+    /// The reason as the customer states it, with the thresholds in force.
+    pub fn customer_text(self, rules: &FlowRules) -> String {
+        match self {
+            AppealReason::SellerRejections => format!(
+                "The seller rejected my request {} times.",
+                rules.rejection_limit
+            ),
+            AppealReason::CustomerRejections => format!(
+                "The delivery was still not what we ordered after {} attempts.",
+                rules.rejection_limit
+            ),
+            AppealReason::SellerSilence => format!(
+                "The seller has not updated the service for more than {} days.",
+                rules.stall_days
+            ),
+        }
     }
-    let stalled = f.state.waiting_for() == Party::Seller
-        && now - f.flow_updated_at > rules.stall_days * 86_400;
-    stalled
-        || f.seller_rejections >= rules.rejection_limit
-        || f.customer_rejections >= rules.rejection_limit
+}
+
+/// Why the customer may appeal now, if they may: either side has hit the rejection limit, or the
+/// flow waits for the seller and the seller has not updated it for more than `stall_days`.
+pub fn customer_appeal_reason(f: &FlowFacts, now: i64, rules: &FlowRules) -> Option<AppealReason> {
+    if f.appeal_open || !f.state.is_open() {
+        return None;
+    }
+    if f.seller_rejections >= rules.rejection_limit {
+        return Some(AppealReason::SellerRejections);
+    }
+    if f.customer_rejections >= rules.rejection_limit {
+        return Some(AppealReason::CustomerRejections);
+    }
+    (f.state.waiting_for() == Party::Seller && now - f.flow_updated_at > rules.stall_days * 86_400)
+        .then_some(AppealReason::SellerSilence)
+}
+
+/// Whether the customer may appeal now (R6, R7); see [`customer_appeal_reason`].
+pub fn customer_may_appeal(f: &FlowFacts, now: i64, rules: &FlowRules) -> bool {
+    customer_appeal_reason(f, now, rules).is_some()
 }
 
 /// When the customer's stall right begins (the last moment without it), if the flow waits for the seller.
@@ -239,6 +357,131 @@ mod tests {
             seller_action(AwaitingAcceptance, false, InitiateAppeal),
             Ok(AwaitingAcceptance)
         );
+    }
+
+    #[test]
+    fn appeal_reasons_name_the_rule_that_opened_the_right() {
+        let r = FlowRules::default();
+        let f = facts(FlowState::Delivering);
+        assert_eq!(customer_appeal_reason(&f, 5 * DAY, &r), None);
+        assert_eq!(
+            customer_appeal_reason(&f, 5 * DAY + 1, &r),
+            Some(AppealReason::SellerSilence)
+        );
+        let mut f = facts(FlowState::AwaitingAcceptance);
+        f.customer_rejections = 3;
+        assert_eq!(
+            customer_appeal_reason(&f, 0, &r),
+            Some(AppealReason::CustomerRejections)
+        );
+        f.seller_rejections = 3;
+        assert_eq!(
+            customer_appeal_reason(&f, 0, &r),
+            Some(AppealReason::SellerRejections)
+        );
+        let strict = FlowRules {
+            stall_days: 2,
+            rejection_limit: 2,
+            completion_delay_hours: 1,
+        };
+        assert!(AppealReason::SellerSilence
+            .customer_text(&strict)
+            .contains("more than 2 days"));
+        assert!(AppealReason::SellerRejections
+            .customer_text(&r)
+            .contains("3 times"));
+        let mut f = facts(FlowState::RequestSubmitted);
+        f.seller_rejections = 2;
+        assert_eq!(
+            customer_appeal_reason(&f, 0, &strict),
+            Some(AppealReason::SellerRejections)
+        );
+    }
+
+    #[test]
+    fn actions_carry_what_the_rules_require() {
+        use SellerAction::*;
+        let none = ActionInput::default();
+        assert_eq!(check_action_input(AcceptRequest, &none), Ok(()));
+        assert_eq!(
+            check_action_input(RejectRequest, &none),
+            Err(ActionError::Missing("reason"))
+        );
+        let blank = ActionInput {
+            reason: Some("  "),
+            result_text: Some(""),
+            ..none
+        };
+        assert_eq!(
+            check_action_input(RejectRequest, &blank),
+            Err(ActionError::Missing("reason"))
+        );
+        assert_eq!(
+            check_action_input(DeliverService, &blank),
+            Err(ActionError::Missing("resultText"))
+        );
+        // The enabling time is optional.
+        let delivered = ActionInput {
+            result_text: Some("Migrated 12 servers."),
+            ..none
+        };
+        assert_eq!(check_action_input(DeliverService, &delivered), Ok(()));
+        let unreachable = ActionInput {
+            reason: Some("The customer does not answer."),
+            customer_unreachable: true,
+            ..none
+        };
+        assert_eq!(
+            check_action_input(InitiateAppeal, &unreachable),
+            Err(ActionError::Missing("commitmentLetterId"))
+        );
+        let with_letter = ActionInput {
+            has_commitment_letter: true,
+            ..unreachable
+        };
+        assert_eq!(check_action_input(InitiateAppeal, &with_letter), Ok(()));
+        assert_eq!(
+            ActionError::Missing("reason").to_string(),
+            "reason is required for this action"
+        );
+    }
+
+    #[test]
+    fn a_usage_period_starts_at_enabling_else_at_acceptance_and_only_when_periodic() {
+        use BillingMode::*;
+        assert_eq!(usage_period_start(Yearly, Some(100), Some(900)), Some(100));
+        assert_eq!(usage_period_start(Monthly, None, Some(900)), Some(900));
+        assert_eq!(usage_period_start(Monthly, None, None), None);
+        assert_eq!(usage_period_start(OneTime, Some(100), Some(900)), None);
+        assert_eq!(usage_period_start(PayPerUse, None, Some(900)), None);
+    }
+
+    #[test]
+    fn supervision_covers_services_licenses_and_declared_saas_only() {
+        let mut p = Product::new(DeliveryMethod::ProfessionalService);
+        assert_eq!(
+            supervised_method(&p),
+            Some(DeliveryMethod::ProfessionalService)
+        );
+        p = Product::new(DeliveryMethod::License);
+        assert_eq!(supervised_method(&p), Some(DeliveryMethod::License));
+        p = Product::new(DeliveryMethod::Saas);
+        assert_eq!(supervised_method(&p), None);
+        if let Delivery::Saas {
+            involves_service_supervision,
+            ..
+        } = &mut p.basic.delivery
+        {
+            *involves_service_supervision = true;
+        }
+        assert_eq!(supervised_method(&p), Some(DeliveryMethod::Saas));
+        for m in [
+            DeliveryMethod::Image,
+            DeliveryMethod::Hardware,
+            DeliveryMethod::ConsultingService,
+        ] {
+            assert_eq!(supervised_method(&Product::new(m)), None, "{m:?}");
+        }
     }
 
     #[test]

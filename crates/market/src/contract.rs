@@ -4,6 +4,7 @@
 //! may add fields without breaking Koodesk.
 
 use koodesk_domain::product::Product;
+use koodesk_domain::spec::BillingMode;
 use koodesk_domain::supervision::{FlowState, Party, SellerAction};
 use serde::{Deserialize, Serialize};
 
@@ -397,7 +398,10 @@ pub struct OperationRecord {
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
     pub result_text: String,
-    pub actual_enabling_time: String,
+    /// When the seller enabled the service, if they said; the usage period of a yearly/monthly
+    /// order starts here, else at the customer's acceptance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_enabling_time: Option<String>,
     #[serde(default)]
     pub deliverable_ids: Vec<String>,
     pub delivered_at: String,
@@ -430,6 +434,13 @@ pub struct ServiceOrder {
     pub delivery: Option<Delivery>,
     #[serde(default)]
     pub accepted_at: Option<String>,
+    /// How the customer pays for what they bought (`yearly`, `monthly`, `one_time`, …).
+    #[serde(default)]
+    pub billing_mode: Option<BillingMode>,
+    /// Yearly/monthly orders, once delivered and accepted: where the usage period starts (the
+    /// delivery's actual enabling time if the seller gave one, else the acceptance).
+    #[serde(default)]
+    pub usage_period_starts_at: Option<String>,
     pub appeal: Appeal,
     #[serde(default)]
     pub records: Vec<OperationRecord>,
@@ -450,9 +461,10 @@ pub struct ServiceOrderList {
     pub service_orders: Vec<ServiceOrder>,
 }
 
-/// A supervision action. Which fields are needed depends on the action: a rejection needs a
-/// `reason`; a delivery needs `resultText` and `actualEnablingTime`; an appeal needs a `reason`,
-/// and when the customer cannot be reached, a `commitmentLetterId`.
+/// A supervision action. Which fields are needed depends on the action
+/// (`koodesk_domain::supervision::check_action_input`): a rejection needs a `reason`; a delivery
+/// needs `resultText` (`actualEnablingTime` is optional); an appeal needs a `reason`, and when the
+/// customer cannot be reached, a `commitmentLetterId`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderAction {

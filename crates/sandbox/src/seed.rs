@@ -7,7 +7,10 @@ use koodesk_market::contract::*;
 use rusqlite::Connection;
 
 use crate::db;
-use crate::model::{save_application, save_order, ts, waiting_for, Sim, DAY, HOUR};
+use crate::sim::applications::save_application;
+use crate::sim::customer::waiting_for;
+use crate::sim::orders::save_order;
+use crate::sim::{ts, Sim, DAY, HOUR};
 
 /// The order query's simulated orders, as documented (the `MONTY` spelling included).
 pub fn mock_order(order_id: &str, now: i64) -> Option<OrderInfo> {
@@ -102,16 +105,16 @@ pub fn demo(sim: &Sim, tx: &Connection, now: i64) -> rusqlite::Result<()> {
     let p_service = sim.new_product_at(tx, service.clone(), now - 40 * DAY, now)?;
     let p_license = sim.new_product_at(tx, license, now - 30 * DAY, now)?;
     let _p_saas = sim.new_product_at(tx, saas, now - 20 * DAY, now)?;
+    // Public Sales off: on sale through its URL only, so the marketplace hides it.
     let mut hidden = service.clone();
     hidden.basic.name = "CloudMove Database Health Check".into();
-    let mut p_hidden = sim.new_product_at(tx, hidden, now - 60 * DAY, now)?;
-    p_hidden.status = ProductStatus::Hidden;
-    crate::model::save_product(tx, &p_hidden, None)?;
+    hidden.public_sales = false;
+    sim.new_product_at(tx, hidden, now - 60 * DAY, now)?;
     let mut gone = service.clone();
     gone.basic.name = "CloudMove Legacy Mainframe Assessment".into();
     let mut p_gone = sim.new_product_at(tx, gone, now - 90 * DAY, now)?;
     p_gone.status = ProductStatus::Offline;
-    crate::model::save_product(tx, &p_gone, None)?;
+    crate::sim::products::save_product(tx, &p_gone, None)?;
 
     // Applications in every status.
     let app = |id: &str,
@@ -160,7 +163,7 @@ pub fn demo(sim: &Sim, tx: &Connection, now: i64) -> rusqlite::Result<()> {
         now - 6 * HOUR,
         vec![],
     );
-    save_application(tx, &pending, Some(crate::model::add_working_hours(now, 30)))?;
+    save_application(tx, &pending, Some(crate::sim::add_working_hours(now, 30)))?;
     let rejected = app(
         "APPDEMO000002",
         ApplicationType::Release,
@@ -267,7 +270,7 @@ pub fn demo(sim: &Sim, tx: &Connection, now: i64) -> rusqlite::Result<()> {
         &|o| {
             o.delivery = Some(koodesk_market::contract::Delivery {
                 result_text: "Migrated 12 servers; report attached.".into(),
-                actual_enabling_time: ts(now - 11 * HOUR),
+                actual_enabling_time: Some(ts(now - 11 * HOUR)),
                 deliverable_ids: vec![],
                 delivered_at: ts(now - 10 * HOUR),
             });
@@ -298,7 +301,10 @@ pub fn demo(sim: &Sim, tx: &Connection, now: i64) -> rusqlite::Result<()> {
             o.appeal = Appeal {
                 status: AppealStatus::InProgress,
                 initiated_by: Some(Party::Customer),
-                reason: Some("The seller rejected my request three times.".into()),
+                reason: Some(
+                    koodesk_domain::supervision::AppealReason::SellerRejections
+                        .customer_text(sim.flow_rules()),
+                ),
                 initiated_at: Some(ts(now - 2 * DAY)),
                 ..Appeal::none()
             };

@@ -134,7 +134,10 @@ rules! {
     SUPPORT_SERVICE_HOURS = "support.service_hours": Warning,
     SUPPORT_EMAIL = "support.email": Error,
     SUPPORT_CONTACT_INCOMPLETE = "support.contact_incomplete": Error,
+    PS_REQUEST_TEMPLATE_FILE_TYPE = "professional_service.request_template_file_type": Error,
+    MOD_PRODUCT_OFFLINE = "modification.product_offline": Error,
     MOD_SPEC_DELETED = "modification.spec_deleted": Error,
+    MOD_SPEC_RESTORED = "modification.spec_restored": Error,
     MOD_ADD_THEN_REMOVE = "modification.add_then_remove": Error,
     MOD_ALL_REMOVED = "modification.all_specs_removed": Error,
     MOD_BILLING_CHANGE = "modification.billing_change": Error,
@@ -184,7 +187,7 @@ pub fn lint(doc: &DraftDocument, support: &SupportInfo, rules: &Ruleset) -> Vec<
     spec_rules::check(&doc.product, rules, &mut r);
     if doc.kind == DraftKind::Modification {
         if let Some(live) = &doc.live {
-            modification::check(live, &doc.product, &mut r);
+            modification::check(live, doc.live_status, &doc.product, &mut r);
         }
     }
     let mut findings = r.findings;
@@ -212,5 +215,7 @@ pub fn counts(findings: &[Finding]) -> (usize, usize) {
     (errors, findings.len() - errors)
 }
 
+#[cfg(test)]
+mod rule_tables;
 #[cfg(test)]
 mod tests;

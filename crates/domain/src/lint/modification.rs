@@ -1,13 +1,29 @@
-//! Rules for modifying a live product (spec section 4.1).
+//! Rules for modifying a live product (spec section 4.1): an offline product cannot be modified;
+//! released specifications are removed, never deleted, and stay removed; the delivery method may
+//! change, but whether the product is bought under service supervision stays as released.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ids::*;
 use super::Report;
-use crate::product::{Delivery, Product};
+use crate::product::{Delivery, ListingStatus, Product};
 use crate::spec::{BillingMode, Specification};
+use crate::supervision::supervised_method;
 
-pub(super) fn check(live: &Product, draft: &Product, r: &mut Report) {
+pub(super) fn check(
+    live: &Product,
+    status: Option<ListingStatus>,
+    draft: &Product,
+    r: &mut Report,
+) {
+    if status == Some(ListingStatus::Offline) {
+        r.add(
+            MOD_PRODUCT_OFFLINE,
+            "product",
+            "This product has been removed from sale (offline): it can no longer be modified. Release a new product instead.",
+            "该商品已下架：不能再变更。请发布新商品。",
+        );
+    }
     let live_specs: BTreeMap<&str, &Specification> = live
         .specifications
         .iter()
@@ -22,6 +38,17 @@ pub(super) fn check(live: &Product, draft: &Product, r: &mut Report) {
                 "product.specifications",
                 format!("The released specification \"{}\" cannot be deleted; remove it from the catalog instead.", s.name),
                 format!("已发布的规格“{}”不能删除，只能下架。", s.name),
+            );
+        }
+    }
+
+    for (i, s) in draft.specifications.iter().enumerate() {
+        if !s.removed && live_specs.get(s.id.as_str()).is_some_and(|l| l.removed) {
+            r.add(
+                MOD_SPEC_RESTORED,
+                format!("product.specifications[{i}].removed"),
+                format!("The specification \"{}\" was removed from the catalog and cannot be put back on sale; add a new specification instead.", s.name),
+                format!("规格“{}”已下架，不能重新上架；请新增规格。", s.name),
             );
         }
     }
@@ -63,25 +90,28 @@ pub(super) fn check(live: &Product, draft: &Product, r: &mut Report) {
         }
     }
 
-    if let (
-        Delivery::Saas {
-            involves_service_supervision: was,
-            ..
-        },
-        Delivery::Saas {
-            involves_service_supervision: now,
-            ..
-        },
-    ) = (&live.basic.delivery, &draft.basic.delivery)
+    // The SaaS "involves service supervision" choice is fixed at release: with a SaaS product on
+    // either side, a modification may change the delivery method but not whether customers buy
+    // under supervision (flag flipped either way, or a method change that flips it).
+    let saas = |p: &Product| matches!(p.basic.delivery, Delivery::Saas { .. });
+    if (saas(live) || saas(draft))
+        && supervised_method(live).is_some() != supervised_method(draft).is_some()
     {
-        if was != now {
-            r.add(
-                MOD_SUPERVISION_FIXED,
-                "product.basic.delivery.involves_service_supervision",
-                "\"Involves service supervision\" is fixed once the SaaS product is released.",
-                "SaaS 商品发布后，“是否涉及服务监管”不能再修改。",
-            );
-        }
+        let path = if saas(draft) {
+            "product.basic.delivery.involves_service_supervision"
+        } else {
+            "product.basic.delivery"
+        };
+        r.add(
+            MOD_SUPERVISION_FIXED,
+            path,
+            if supervised_method(live).is_some() {
+                "This product was released under service supervision; a modification cannot take it out (\"Involves service supervision\" is fixed once a SaaS product is released)."
+            } else {
+                "This product was released without service supervision; a modification cannot bring it under supervision (\"Involves service supervision\" is fixed once a SaaS product is released)."
+            },
+            "SaaS 商品发布后，“是否涉及服务监管”不能再修改：变更不能改变商品是否受服务监管。",
+        );
     }
 
     for (i, s) in draft.specifications.iter().enumerate() {

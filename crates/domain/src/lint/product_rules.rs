@@ -461,9 +461,19 @@ fn delivery(p: &Product, rules: &Ruleset, r: &mut Report) {
                     r.add(
                         PS_REQUEST_TEMPLATE_INCOMPLETE,
                         format!("{D}.request_templates[{i}]"),
-                        "Give the request template a title and a request form or a file.",
-                        "需求模板需要标题，以及需求表单或文件。",
+                        "Give the request template a title and a request form or a file: customers need something to download.",
+                        "需求模板需要标题，以及需求表单或文件：客户需要可下载的模板。",
                     );
+                }
+                if let Some(f) = &t.file {
+                    if !is_office_template(&f.file_name) {
+                        r.add(
+                            PS_REQUEST_TEMPLATE_FILE_TYPE,
+                            format!("{D}.request_templates[{i}].file"),
+                            format!("\"{}\" is not an Excel (.xlsx) or Word (.docx) file: request templates are one of the two.", f.file_name),
+                            format!("“{}”不是 Excel（.xlsx）或 Word（.docx）文件：需求模板只能是这两种格式。", f.file_name),
+                        );
+                    }
                 }
             }
         }
@@ -529,4 +539,12 @@ fn delivery(p: &Product, rules: &Ruleset, r: &mut Report) {
             }
         }
     }
+}
+
+/// A request template file customers can open: an Excel workbook or a Word document.
+fn is_office_template(file_name: &str) -> bool {
+    let lower = file_name.trim().to_lowercase();
+    [".xlsx", ".docx"]
+        .iter()
+        .any(|ext| lower.len() > ext.len() && lower.ends_with(ext))
 }

@@ -1,7 +1,10 @@
-//! The versioned ruleset: every limit the docs do not state, read from JSON.
+//! The versioned ruleset: every number a rule uses (the release limits, the service-flow
+//! thresholds), read from one JSON file so a seller or support can see and adjust them.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::supervision::FlowRules;
 
 /// The ruleset shipped with this Koodesk (`crates/domain/rules/ruleset.json`).
 pub const DEFAULT_RULESET_JSON: &str = include_str!("../../rules/ruleset.json");
@@ -22,6 +25,14 @@ pub struct Ruleset {
     pub avg_delivery_days: Range,
     pub specifications: SpecLimits,
     pub support: SupportRules,
+    /// The service-supervision thresholds (the 5-day line, 3 rejections, completion 3 hours
+    /// after acceptance). A version-1 file has none and gets the shipped values.
+    #[serde(default = "shipped_flow_rules")]
+    pub service_flow: FlowRules,
+}
+
+fn shipped_flow_rules() -> FlowRules {
+    Ruleset::default().service_flow
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -104,8 +115,13 @@ impl Ruleset {
 
 impl Default for Ruleset {
     fn default() -> Self {
-        // The shipped file is checked by a unit test; a broken build would fail that test first.
-        Ruleset::from_json(DEFAULT_RULESET_JSON).expect("the shipped ruleset is valid")
+        static SHIPPED: std::sync::OnceLock<Ruleset> = std::sync::OnceLock::new();
+        SHIPPED
+            .get_or_init(|| {
+                // The shipped file is checked by a unit test; a broken build fails that test first.
+                Ruleset::from_json(DEFAULT_RULESET_JSON).expect("the shipped ruleset is valid")
+            })
+            .clone()
     }
 }
 
@@ -116,11 +132,30 @@ mod tests {
     #[test]
     fn the_shipped_ruleset_parses() {
         let r = Ruleset::from_json(DEFAULT_RULESET_JSON).unwrap();
-        assert_eq!(r.ruleset_version, 1);
+        assert_eq!(r.ruleset_version, 2);
+        assert_eq!(
+            (
+                r.service_flow.stall_days,
+                r.service_flow.rejection_limit,
+                r.service_flow.completion_delay_hours
+            ),
+            (5, 3, 3)
+        );
         assert_eq!(
             (r.logo.width, r.logo.height, r.logo.max_bytes),
             (120, 120, 5 * 1024 * 1024)
         );
+    }
+
+    #[test]
+    fn a_version_1_file_without_flow_thresholds_gets_the_shipped_ones() {
+        let mut v: serde_json::Value = serde_json::from_str(DEFAULT_RULESET_JSON).unwrap();
+        v.as_object_mut().unwrap().remove("service_flow");
+        let mut changed = v.clone();
+        changed["support"]["min_service_hours_per_day"] = 6.into();
+        let r = Ruleset::from_json(&changed.to_string()).unwrap();
+        assert_eq!(r.service_flow, Ruleset::default().service_flow);
+        assert_eq!(r.support.min_service_hours_per_day, 6);
     }
 
     #[test]

@@ -29,7 +29,7 @@ fn doc_file(name: &str) -> Attachment {
     }
 }
 
-fn spec(id: &str, name: &str, modes: &[BillingMode], cents: i64) -> Specification {
+fn spec(id: &str, name: &str, modes: &[BillingMode], cents: u64) -> Specification {
     let mut s = Specification {
         id: id.into(),
         name: name.into(),
@@ -148,7 +148,7 @@ fn saas() -> DraftDocument {
 }
 
 /// A modification draft of a released SaaS product with two yearly specifications.
-fn modification() -> DraftDocument {
+pub(crate) fn modification() -> DraftDocument {
     let mut live = saas().product;
     live.specifications = vec![
         spec("s1", "Basic", &[BillingMode::Yearly], 10_000),
@@ -557,6 +557,35 @@ fn cases() -> Vec<Case> {
                 vec![quantity(1, 100, 1, QuantityPricing::Tiered, vec![50])],
             );
             d.product.specifications[0].skus[0].tier_prices[1] = Money::ZERO;
+        }),
+        (PS_REQUEST_TEMPLATE_INCOMPLETE, professional, |d, _| {
+            if let Delivery::ProfessionalService {
+                request_templates, ..
+            } = &mut d.product.basic.delivery
+            {
+                request_templates[0].file = None;
+                request_templates[0].form_id = None;
+            }
+        }),
+        (PS_REQUEST_TEMPLATE_FILE_TYPE, professional, |d, _| {
+            if let Delivery::ProfessionalService {
+                request_templates, ..
+            } = &mut d.product.basic.delivery
+            {
+                request_templates[0].file = Some(doc_file("requirements.pdf"));
+            }
+        }),
+        (MOD_PRODUCT_OFFLINE, modification, |d, _| {
+            d.live_status = Some(ListingStatus::Offline);
+        }),
+        (MOD_SPEC_RESTORED, modification, |d, _| {
+            d.live.as_mut().unwrap().specifications[1].removed = true;
+        }),
+        (MOD_SUPERVISION_FIXED, modification, |d, _| {
+            // Released without supervision; a license is always supervised.
+            d.product.basic.delivery = Delivery::License {
+                delivery_process: "Keys by e-mail.".into(),
+            };
         }),
         (MOD_SPEC_DELETED, modification, |d, _| {
             d.product.specifications.remove(1);

@@ -34,9 +34,13 @@ export type Attribute1 =
     };
 export type BillingMode = ("pay_per_use" | "trial") | "monthly" | "yearly" | "one_time";
 /**
- * A price as a decimal string with at most two decimals, e.g. "12.50".
+ * A price as a decimal string with at most two decimals, never negative, e.g. "12.50".
  */
 export type Money = string;
+/**
+ * Where a released product stands on KooGallery.
+ */
+export type ListingStatus = "online" | "hidden" | "offline";
 
 /**
  * A release draft, or a modification draft with the live copy it was made from.
@@ -59,6 +63,10 @@ export interface DraftDocument {
    * Modification drafts: the marketplace id of the live product.
    */
   live_product_id?: string | null;
+  /**
+   * Modification drafts: the live product's status when the draft was made, if known.
+   */
+  live_status?: ListingStatus | null;
   product: Product;
 }
 /**
