@@ -226,8 +226,9 @@ pub async fn save_support(
 
 #[tauri::command]
 #[specta::specta]
-pub fn draft_options() -> DraftOptions {
-    drafts::options()
+pub async fn draft_options(shell: State<'_, Shell>) -> Result<DraftOptions, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || Ok(drafts::options(&ctx))).await
 }
 
 #[tauri::command]

@@ -9,6 +9,8 @@ export interface MockOptions {
   failWith?: { code: string; message: string };
   /** Drafts the mock backend starts with (id → document). */
   drafts?: Record<string, unknown>;
+  /** The ruleset limits the backend reports (the shipped ruleset's by default). */
+  limits?: Partial<Record<string, number>>;
 }
 
 export async function installIpcMock(page: Page, opts: MockOptions = {}): Promise<void> {
@@ -139,9 +141,15 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
               methods: [
                 { method: "professional_service", billing_modes: ["monthly", "yearly", "one_time"], traded: true, software: false },
                 { method: "license", billing_modes: ["monthly", "yearly", "one_time"], traded: true, software: true },
+                { method: "saas", billing_modes: ["monthly", "yearly", "pay_per_use"], traded: true, software: true },
               ],
               preset_attribute_names: ["appName", "version", "os", "mode"],
               max_after_sales_groups: 6,
+              limits: {
+                ruleset_version: 2, name_max_chars: 60, logo_width: 120, logo_height: 120, logo_max_mb: 5,
+                min_service_hours_per_day: 8, min_service_days_per_week: 5, stall_days: 5, rejection_limit: 3,
+                completion_delay_hours: 3, ...o.limits,
+              },
             };
           case "live_products":
             return [];

@@ -441,8 +441,12 @@ pub fn create_modification_of(ctx: &Context, live_product_id: &str) -> Result<Dr
     create_modification(ctx, live_product_id, product)
 }
 
-/// Choices the editor offers, straight from the domain rules.
-pub fn options() -> crate::dto::DraftOptions {
+/// Choices the editor offers and the limits its hints quote, straight from the domain rules and
+/// the ruleset in force.
+pub fn options(ctx: &Context) -> crate::dto::DraftOptions {
+    let rules = ctx.rules();
+    let clamp = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+    let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     use koodesk_domain::lint::spec_rules::allowed_billing_modes;
     let tag = |m: &koodesk_domain::spec::BillingMode| {
         serde_json::to_value(m)
@@ -465,5 +469,18 @@ pub fn options() -> crate::dto::DraftOptions {
             .map(|s| s.to_string())
             .collect(),
         max_after_sales_groups: koodesk_domain::support::MAX_AFTER_SALES_GROUPS as u32,
+        limits: crate::dto::RuleLimits {
+            ruleset_version: rules.ruleset_version,
+            name_max_chars: small(rules.name.max_chars),
+            logo_width: rules.logo.width,
+            logo_height: rules.logo.height,
+            logo_max_mb: u32::try_from(rules.logo.max_bytes.div_ceil(1024 * 1024))
+                .unwrap_or(u32::MAX),
+            min_service_hours_per_day: rules.support.min_service_hours_per_day,
+            min_service_days_per_week: rules.support.min_service_days_per_week,
+            stall_days: clamp(rules.service_flow.stall_days),
+            rejection_limit: rules.service_flow.rejection_limit,
+            completion_delay_hours: clamp(rules.service_flow.completion_delay_hours),
+        },
     }
 }

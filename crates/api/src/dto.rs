@@ -222,6 +222,27 @@ pub struct DraftOptions {
     pub methods: Vec<MethodOptions>,
     pub preset_attribute_names: Vec<String>,
     pub max_after_sales_groups: u32,
+    /// The numbers hints quote, from the ruleset in force.
+    pub limits: RuleLimits,
+}
+
+/// The limits the UI's hints quote, taken from the ruleset in force (never from translations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct RuleLimits {
+    pub ruleset_version: u32,
+    pub name_max_chars: u32,
+    pub logo_width: u32,
+    pub logo_height: u32,
+    /// The logo's largest size in whole megabytes (MiB).
+    pub logo_max_mb: u32,
+    pub min_service_hours_per_day: u32,
+    pub min_service_days_per_week: u32,
+    /// Days without an update after which the other side may appeal.
+    pub stall_days: u32,
+    /// Rejections after which an appeal is allowed.
+    pub rejection_limit: u32,
+    /// Hours from acceptance to a completed order.
+    pub completion_delay_hours: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

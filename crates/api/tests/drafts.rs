@@ -238,3 +238,39 @@ fn a_real_png_logo_is_checked_by_the_linter() {
         ErrorCode::InvalidInput
     );
 }
+
+#[test]
+fn the_limits_hints_quote_come_from_the_ruleset_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = drafts::options(&ctx(&dir)).limits;
+    assert_eq!(
+        (
+            shipped.logo_width,
+            shipped.logo_height,
+            shipped.logo_max_mb,
+            shipped.min_service_hours_per_day,
+            shipped.stall_days,
+            shipped.rejection_limit,
+            shipped.completion_delay_hours
+        ),
+        (120, 120, 5, 8, 5, 3, 3)
+    );
+    // Support (or a seller) places another ruleset in the data folder: the hints follow it.
+    let mut rules: serde_json::Value =
+        serde_json::from_str(koodesk_domain::lint::DEFAULT_RULESET_JSON).unwrap();
+    rules["logo"]["width"] = json!(256);
+    rules["logo"]["max_bytes"] = json!(2 * 1024 * 1024);
+    rules["service_flow"]["stall_days"] = json!(7);
+    rules["support"]["min_service_hours_per_day"] = json!(10);
+    std::fs::write(dir.path().join("ruleset.json"), rules.to_string()).unwrap();
+    let l = drafts::options(&ctx(&dir)).limits;
+    assert_eq!(
+        (
+            l.logo_width,
+            l.logo_max_mb,
+            l.stall_days,
+            l.min_service_hours_per_day
+        ),
+        (256, 2, 7, 10)
+    );
+}

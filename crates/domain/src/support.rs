@@ -42,7 +42,7 @@ pub struct AfterSalesGroup {
     pub email: String,
     /// e.g. `Monday to Friday`.
     pub service_days: String,
-    /// e.g. `08:00-17:00 (GMT+01:00)`: at least 8 hours, with the time zone.
+    /// e.g. `08:00-17:00 (GMT+01:00)`: at least the ruleset's hours a day, with the time zone.
     pub service_hours: String,
 }
 

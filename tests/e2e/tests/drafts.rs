@@ -66,35 +66,45 @@ async fn a_draft_survives_the_app_being_killed_right_after_an_edit() -> anyhow::
     wait_attr(&c, "[data-testid=save-status]", "data-state", "saved").await?;
     screenshot(&c, "draft-fixed").await?;
 
+    // The product-name rules as a seller meets them next to the field: names a Chinese seller
+    // really uses pass, a real price, own version or phone number is blocked.
+    for (name, blocked_by) in [
+        ("元数据迁移服务", None),
+        ("折叠屏适配咨询", None),
+        ("MySQL 5.7 to 8.0 Migration", None),
+        ("Windows 2012 2016 Upgrade Service", None),
+        ("Data Migration ¥99", Some("name.price")),
+        ("Acme Migration V2.0", Some("name.version")),
+        ("Call 13812345678 Migration", Some("name.phone")),
+    ] {
+        let before = revision(&c).await?;
+        type_into(&c, "[data-testid=f-name]", name).await?;
+        // The whole name is in, then its save has landed.
+        wait_value(&c, "[data-testid=f-name]", name).await?;
+        wait_saved_after(&c, before).await?;
+        wait_attr(&c, "[data-testid=save-status]", "data-state", "saved").await?;
+        let errors = c
+            .find_all(Locator::Css("#f-product_basic_name .msg.error"))
+            .await?;
+        match blocked_by {
+            Some(rule) => {
+                wait_for(&c, &format!("#f-product_basic_name [data-rule='{rule}']")).await?;
+            }
+            None => assert!(errors.is_empty(), "{name:?} is blocked in the editor"),
+        }
+    }
+    screenshot(&c, "draft-name-rules").await?;
+    let before = revision(&c).await?;
+    type_into(&c, "[data-testid=f-name]", "Database Migration Service").await?;
+    wait_saved_after(&c, before).await?;
+
     // One more edit, then the process dies without any chance to flush.
-    let before: u32 = c
-        .find(Locator::Css("[data-testid=save-status]"))
-        .await?
-        .attr("data-revision")
-        .await?
-        .unwrap_or_default()
-        .parse()?;
+    let before = revision(&c).await?;
     wait_for(&c, "[data-testid=f-name]")
         .await?
         .send_keys(" Pro")
         .await?;
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let el = c.find(Locator::Css("[data-testid=save-status]")).await?;
-        let rev: u32 = el
-            .attr("data-revision")
-            .await?
-            .unwrap_or_default()
-            .parse()?;
-        if rev > before && el.attr("data-state").await?.as_deref() == Some("saved") {
-            break;
-        }
-        anyhow::ensure!(
-            std::time::Instant::now() < deadline,
-            "the edit was never saved"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_saved_after(&c, before).await?;
     assert_eq!(kill_app(&data), 1, "exactly one app process to kill");
     drop(c);
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -145,4 +155,54 @@ async fn a_draft_survives_the_app_being_killed_right_after_an_edit() -> anyhow::
     let _ = c.close().await;
     driver.stop().await;
     Ok(())
+}
+
+async fn revision(c: &fantoccini::Client) -> anyhow::Result<u32> {
+    Ok(c.find(Locator::Css("[data-testid=save-status]"))
+        .await?
+        .attr("data-revision")
+        .await?
+        .unwrap_or_default()
+        .parse()?)
+}
+
+/// Waits until a save newer than revision `before` has landed.
+async fn wait_saved_after(c: &fantoccini::Client, before: u32) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let el = c.find(Locator::Css("[data-testid=save-status]")).await?;
+        let rev: u32 = el
+            .attr("data-revision")
+            .await?
+            .unwrap_or_default()
+            .parse()?;
+        if rev > before && el.attr("data-state").await?.as_deref() == Some("saved") {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the edit was never saved"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Polls until the input's value is `want`.
+async fn wait_value(c: &fantoccini::Client, css: &str, want: &str) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let value = wait_for(c, css)
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        if value == want {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "{css}: wanted {want:?}, still {value:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -33,6 +33,26 @@ export function filled(d: DraftDocument): Doc {
   return doc;
 }
 
+export type DeliveryMethod = Delivery["method"];
+
+/** The delivery of another method, with its own fields empty (a modification may change method). */
+export function emptyDelivery(method: DeliveryMethod): Delivery {
+  switch (method) {
+    case "professional_service":
+      return { method, avg_delivery_days: null, request_templates: [], service_flow: null };
+    case "license":
+      return { method, delivery_process: "" };
+    case "saas":
+      return { method, associated_asset: "", involves_service_supervision: false };
+    case "image":
+      return { method, image_asset: "" };
+    case "hardware":
+      return { method };
+    case "consulting_service":
+      return { method, website_url: "" };
+  }
+}
+
 export const PRICE = /^\d{1,13}(\.\d{1,2})?$/;
 
 /** A new local id for a specification or group. */

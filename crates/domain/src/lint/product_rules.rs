@@ -142,16 +142,16 @@ fn version(version: &str, rules: &Ruleset, r: &mut Report) {
 
 fn logo(p: &Product, rules: &Ruleset, r: &mut Report) {
     const PATH: &str = "product.basic.logo";
+    let lim = &rules.logo;
     let Some(logo) = &p.basic.logo else {
         r.add(
             LOGO_REQUIRED,
             PATH,
-            "Add a logo (PNG, 120 × 120 px).",
-            "请添加 Logo（PNG，120 × 120 像素）。",
+            format!("Add a logo (PNG, {} × {} px).", lim.width, lim.height),
+            format!("请添加 Logo（PNG，{} × {} 像素）。", lim.width, lim.height),
         );
         return;
     };
-    let lim = &rules.logo;
     if logo.media_type != lim.media_type || logo.image.is_none() {
         r.add(
             LOGO_FORMAT,

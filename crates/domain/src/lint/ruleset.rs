@@ -94,6 +94,13 @@ pub struct SpecLimits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SupportRules {
     pub min_service_hours_per_day: u32,
+    /// Quoted by the Services & support hint (a version-1 file has none: the shipped value).
+    #[serde(default = "shipped_service_days")]
+    pub min_service_days_per_week: u32,
+}
+
+fn shipped_service_days() -> u32 {
+    Ruleset::default().support.min_service_days_per_week
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -156,6 +163,13 @@ mod tests {
         let r = Ruleset::from_json(&changed.to_string()).unwrap();
         assert_eq!(r.service_flow, Ruleset::default().service_flow);
         assert_eq!(r.support.min_service_hours_per_day, 6);
+        let mut v1 = v.clone();
+        v1["support"]
+            .as_object_mut()
+            .unwrap()
+            .remove("min_service_days_per_week");
+        let r = Ruleset::from_json(&v1.to_string()).unwrap();
+        assert_eq!(r.support.min_service_days_per_week, 5);
     }
 
     #[test]

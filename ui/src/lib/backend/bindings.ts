@@ -38,7 +38,7 @@ export const commands = {
 	attachFile: (fileName: string, contentBase64: string) => typedError<Value, ApiError_Serialize>(__TAURI_INVOKE("attach_file", { fileName, contentBase64 })),
 	getSupport: () => typedError<SupportView, ApiError_Serialize>(__TAURI_INVOKE("get_support")),
 	saveSupport: (baseRevision: number | null, info: Value) => typedError<SupportView, ApiError_Serialize>(__TAURI_INVOKE("save_support", { baseRevision, info })),
-	draftOptions: () => __TAURI_INVOKE<DraftOptions>("draft_options"),
+	draftOptions: () => typedError<DraftOptions, ApiError_Serialize>(__TAURI_INVOKE("draft_options")),
 	listForms: () => typedError<FormSummary[], ApiError_Serialize>(__TAURI_INVOKE("list_forms")),
 	getForm: (id: string) => typedError<FormView, ApiError_Serialize>(__TAURI_INVOKE("get_form", { id })),
 	newForm: () => typedError<FormView, ApiError_Serialize>(__TAURI_INVOKE("new_form")),
@@ -191,6 +191,8 @@ export type DraftOptions = {
 	methods: MethodOptions[],
 	preset_attribute_names: string[],
 	max_after_sales_groups: number,
+	/**  The numbers hints quote, from the ruleset in force. */
+	limits: RuleLimits,
 };
 
 /**  Where a draft stands. */
@@ -311,6 +313,24 @@ export type RevisionDto = {
 	revision: number,
 	saved_at: string,
 	note: string,
+};
+
+/**  The limits the UI's hints quote, taken from the ruleset in force (never from translations). */
+export type RuleLimits = {
+	ruleset_version: number,
+	name_max_chars: number,
+	logo_width: number,
+	logo_height: number,
+	/**  The logo's largest size in whole megabytes (MiB). */
+	logo_max_mb: number,
+	min_service_hours_per_day: number,
+	min_service_days_per_week: number,
+	/**  Days without an update after which the other side may appeal. */
+	stall_days: number,
+	/**  Rejections after which an appeal is allowed. */
+	rejection_limit: number,
+	/**  Hours from acceptance to a completed order. */
+	completion_delay_hours: number,
 };
 
 export type Settings = {

@@ -256,7 +256,7 @@ export interface AfterSalesGroup {
    */
   service_days?: string;
   /**
-   * e.g. `08:00-17:00 (GMT+01:00)`: at least 8 hours, with the time zone.
+   * e.g. `08:00-17:00 (GMT+01:00)`: at least the ruleset's hours a day, with the time zone.
    */
   service_hours?: string;
 }
