@@ -1,7 +1,6 @@
 //! The signed HTTP client: one method per contract operation, every error classed.
 
-use std::net::IpAddr;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
@@ -12,81 +11,11 @@ use url::Url;
 
 use crate::contract::*;
 use crate::error::MarketError;
-use crate::sign::{self, Credentials, Headers, Signed, Unsigned, MAX_SKEW_SECS};
-
-/// Which KooGallery gateway an account talks to.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "url")]
-pub enum Site {
-    /// `https://mkt-intl.myhuaweicloud.com`
-    International,
-    /// `https://mkt.myhuaweicloud.eu`
-    Europe,
-    /// Any other base URL: HTTPS, or plain HTTP on this computer only (the sandbox).
-    Custom(String),
-}
-
-impl Site {
-    /// `intl`, `eu`, or a URL.
-    pub fn parse(s: &str) -> Result<Site, MarketError> {
-        let site = match s.trim() {
-            "intl" | "international" => Site::International,
-            "eu" | "europe" => Site::Europe,
-            other => Site::Custom(other.to_owned()),
-        };
-        site.base_url()?;
-        Ok(site)
-    }
-
-    pub fn base_url(&self) -> Result<Url, MarketError> {
-        let raw = match self {
-            Site::International => "https://mkt-intl.myhuaweicloud.com",
-            Site::Europe => "https://mkt.myhuaweicloud.eu",
-            Site::Custom(u) => u,
-        };
-        let url = Url::parse(raw).map_err(|e| {
-            MarketError::BadSite(format!(
-                "{raw:?} is not a marketplace address ({e}); use intl, eu or a URL"
-            ))
-        })?;
-        match url.scheme() {
-            "https" => {}
-            "http" if is_loopback(&url) => {}
-            "http" => {
-                return Err(MarketError::BadSite(format!(
-                    "{raw} uses plain HTTP; only HTTPS is allowed except on this computer (127.0.0.1, localhost)"
-                )))
-            }
-            other => {
-                return Err(MarketError::BadSite(format!(
-                    "{raw}: the scheme {other:?} is not supported; use https://"
-                )))
-            }
-        }
-        if url.host_str().is_none() {
-            return Err(MarketError::BadSite(format!("{raw} has no host")));
-        }
-        Ok(url)
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
-/// `host[:port]` as the HTTP client will send it in `Host` (default ports left out).
-fn host_header(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_owned(),
-    }
-}
+use crate::response::{error_chain, interpret, read_body};
+pub use crate::response::{RawResponse, MAX_RESPONSE_BYTES};
+use crate::sign::{self, Credentials, Headers, Signed, Unsigned};
+use crate::site::host_header;
+pub use crate::site::Site;
 
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -101,23 +30,6 @@ impl Default for ClientConfig {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
         }
-    }
-}
-
-/// A response as received, for callers that want it raw (`koodesk api request`).
-#[derive(Debug, Clone)]
-pub struct RawResponse {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl RawResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -458,20 +370,6 @@ fn enum_name<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(inner) = src {
-        let t = inner.to_string();
-        if !s.contains(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        src = inner.source();
-    }
-    s
-}
-
 fn classify_send(host: &str, e: reqwest::Error, mutating: bool) -> MarketError {
     if e.is_connect() {
         return MarketError::Unreachable {
@@ -485,228 +383,4 @@ fn classify_send(host: &str, e: reqwest::Error, mutating: bool) -> MarketError {
         error_chain(&e)
     };
     MarketError::Interrupted { detail, mutating }
-}
-
-/// The most of an answer's body the client reads; a larger answer is refused, never buffered.
-pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
-
-/// Reads an answer's body chunk by chunk, stopping at [`MAX_RESPONSE_BYTES`] whatever the
-/// `Content-Length` says.
-async fn read_body(mut resp: reqwest::Response, mutating: bool) -> Result<Vec<u8>, MarketError> {
-    let status = resp.status().as_u16();
-    let too_large = || MarketError::Malformed {
-        status,
-        detail: format!(
-            "the answer is larger than {} MB",
-            MAX_RESPONSE_BYTES / (1024 * 1024)
-        ),
-        mutating,
-    };
-    if resp
-        .content_length()
-        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
-    {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    loop {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                    return Err(too_large());
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(body),
-            Err(e) => {
-                return Err(MarketError::Interrupted {
-                    detail: format!("the answer was cut off: {}", error_chain(&e)),
-                    mutating,
-                })
-            }
-        }
-    }
-}
-
-/// Turns an HTTP answer into the operation's data or a classed error.
-pub fn interpret<T: DeserializeOwned>(resp: RawResponse, mutating: bool) -> Result<T, MarketError> {
-    let status = resp.status;
-    if status == 401 || status == 403 {
-        if let Some(skew) = clock_skew(&resp) {
-            return Err(MarketError::ClockSkew { skew_secs: skew });
-        }
-    }
-    let value: Option<serde_json::Value> = serde_json::from_slice(&resp.body).ok();
-    let message = || -> (String, String) {
-        if let Some(v) = &value {
-            if let (Some(c), Some(m)) = (v.get("resultCode"), v.get("resultMsg")) {
-                return (
-                    c.as_str().unwrap_or_default().to_owned(),
-                    m.as_str().unwrap_or_default().to_owned(),
-                );
-            }
-            if let (Some(c), Some(m)) = (v.get("error_code"), v.get("error_msg")) {
-                return (
-                    c.as_str().unwrap_or_default().to_owned(),
-                    m.as_str().unwrap_or_default().to_owned(),
-                );
-            }
-        }
-        let text = String::from_utf8_lossy(&resp.body);
-        (String::new(), text.chars().take(500).collect())
-    };
-    if status == 429 || status >= 500 {
-        let retry_after = resp.header("retry-after").and_then(parse_retry_after);
-        return Err(MarketError::Busy {
-            status,
-            retry_after,
-            message: message().1,
-            mutating,
-        });
-    }
-    if !(200..300).contains(&status) {
-        let (code, message) = message();
-        return Err(MarketError::Rejected {
-            status,
-            code,
-            message,
-        });
-    }
-    let Some(value) = value else {
-        return Err(MarketError::Malformed {
-            status,
-            detail: "not JSON".into(),
-            mutating,
-        });
-    };
-    let head: Envelope =
-        serde_json::from_value(value.clone()).map_err(|e| MarketError::Malformed {
-            status,
-            detail: format!("no resultCode/resultMsg ({e})"),
-            mutating,
-        })?;
-    if head.result_code != codes::SUCCESS {
-        return Err(MarketError::Rejected {
-            status,
-            code: head.result_code,
-            message: head.result_msg,
-        });
-    }
-    serde_json::from_value(value).map_err(|e| MarketError::Malformed {
-        status,
-        detail: e.to_string(),
-        mutating,
-    })
-}
-
-/// Local clock minus the server's `Date`, when that is past the gateway's 15-minute limit.
-fn clock_skew(resp: &RawResponse) -> Option<i64> {
-    let server = httpdate::parse_http_date(resp.header("date")?).ok()?;
-    let local = SystemTime::now();
-    let skew = match local.duration_since(server) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs() as i64),
-    };
-    (skew.abs() > MAX_SKEW_SECS).then_some(skew)
-}
-
-fn parse_retry_after(v: &str) -> Option<Duration> {
-    if let Ok(secs) = v.trim().parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(v.trim()).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or_default())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> RawResponse {
-        RawResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    #[test]
-    fn sites_are_https_except_on_this_computer() {
-        assert_eq!(
-            Site::parse("intl")
-                .and_then(|s| s.base_url())
-                .map(|u| u.to_string())
-                .ok(),
-            Some("https://mkt-intl.myhuaweicloud.com/".into())
-        );
-        assert!(Site::parse("http://127.0.0.1:9000").is_ok());
-        assert!(Site::parse("http://localhost:9000").is_ok());
-        let err = Site::parse("http://example.com").expect_err("plain HTTP refused");
-        assert!(err.to_string().contains("only HTTPS"), "{err}");
-        assert!(Site::parse("ftp://x").is_err());
-        assert!(Site::parse("not a url").is_err());
-    }
-
-    #[test]
-    fn answers_are_classed() {
-        let e = interpret::<serde_json::Value>(
-            resp(
-                409,
-                &[],
-                r#"{"resultCode":"000102","resultMsg":"Version 3 is stale; the order is at 4."}"#,
-            ),
-            true,
-        )
-        .expect_err("409");
-        assert_eq!(e.code(), Some("000102"));
-        assert_eq!(e.to_string(), "Version 3 is stale; the order is at 4.");
-        let e = interpret::<serde_json::Value>(resp(429, &[("Retry-After", "12")], "{}"), true)
-            .expect_err("429");
-        assert!(matches!(e, MarketError::Busy { retry_after: Some(d), .. } if d.as_secs() == 12));
-        let e =
-            interpret::<serde_json::Value>(resp(200, &[], "{not json"), true).expect_err("garbled");
-        assert_eq!(e.class(), crate::ErrorClass::UnknownOutcome);
-        let e = interpret::<serde_json::Value>(resp(200, &[], "{not json"), false)
-            .expect_err("garbled");
-        assert_eq!(e.class(), crate::ErrorClass::Retryable);
-        let ok: serde_json::Value = interpret(
-            resp(
-                200,
-                &[],
-                r#"{"resultCode":"000000","resultMsg":"ok","x":1}"#,
-            ),
-            false,
-        )
-        .expect("ok");
-        assert_eq!(ok["x"], 1);
-    }
-
-    #[test]
-    fn a_refusal_with_a_far_off_server_clock_is_reported_as_clock_skew() {
-        let hour_ago = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(3600));
-        let e = interpret::<serde_json::Value>(
-            resp(
-                401,
-                &[("Date", &hour_ago)],
-                r#"{"error_code":"APIG.0301","error_msg":"expired"}"#,
-            ),
-            false,
-        )
-        .expect_err("401");
-        assert!(
-            matches!(e, MarketError::ClockSkew { skew_secs } if (3590..3610).contains(&skew_secs)),
-            "{e:?}"
-        );
-        let now = httpdate::fmt_http_date(SystemTime::now());
-        let e = interpret::<serde_json::Value>(
-            resp(401, &[("Date", &now)], r#"{"error_code":"APIG.0301","error_msg":"Incorrect app authentication information"}"#),
-            false,
-        )
-        .expect_err("401");
-        assert_eq!(e.to_string(), "Incorrect app authentication information");
-        assert_eq!(e.code(), Some("APIG.0301"));
-    }
 }

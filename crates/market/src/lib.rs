@@ -4,7 +4,9 @@
 pub mod client;
 pub mod contract;
 pub mod error;
+pub mod response;
 pub mod sign;
+pub mod site;
 
 pub use client::{Client, ClientConfig, RawResponse, RequestSpec, Site};
 pub use error::{ErrorClass, MarketError};

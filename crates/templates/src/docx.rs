@@ -11,10 +11,10 @@ use docx_rs::{
     AlignmentType, Docx, Footer, NumPages, PageMargin, PageNum, Paragraph, Run, RunFonts, Shading,
     Style, StyleType, Table, TableCell, TableRow, WidthType,
 };
-use koodesk_domain::form::{Field, RequestForm};
+use koodesk_domain::form::RequestForm;
 
 use crate::strings::s;
-use crate::xlsx::accepted;
+use crate::strings::{accepted, label_text};
 use crate::{Options, TemplateError};
 
 /// The bookmark in the answer cell of field `f` of section `s` (0-based).
@@ -30,15 +30,6 @@ pub fn header_bookmark(section: usize, field: usize) -> String {
 const FULL_WIDTH: usize = 9600;
 const SIZE_BODY: usize = 20; // half-points: 10 pt
 const SIZE_SMALL: usize = 17;
-
-fn label_text(f: &Field, lang: &str) -> String {
-    let l = f.label.get(lang);
-    if f.required {
-        format!("{l} *")
-    } else {
-        l.to_string()
-    }
-}
 
 fn text(t: &str, size: usize) -> Paragraph {
     let mut p = Paragraph::new();

@@ -1,4 +1,7 @@
-//! The few fixed texts of a generated template, in English and 简体中文.
+//! The few fixed texts of a generated template, in English and 简体中文, and the words both formats
+//! use for a field: its label and what it accepts.
+
+use koodesk_domain::form::{Field, FieldType};
 
 pub(crate) fn s(lang: &str, key: &str) -> &'static str {
     let zh = lang == "zh-CN";
@@ -207,5 +210,119 @@ pub(crate) fn s(lang: &str, key: &str) -> &'static str {
             }
         }
         _ => "",
+    }
+}
+
+/// A field's label, with " *" when an answer is required.
+pub(crate) fn label_text(f: &Field, lang: &str) -> String {
+    let l = f.label.get(lang);
+    if f.required {
+        format!("{l} *")
+    } else {
+        l.to_string()
+    }
+}
+
+/// "One of: A, B" / "A whole number from 1 to 9" …, for the guide and the input messages.
+pub(crate) fn accepted(f: &Field, lang: &str) -> String {
+    let zh = lang == "zh-CN";
+    let range = |min: Option<String>, max: Option<String>| match (min, max) {
+        (Some(a), Some(b)) => {
+            if zh {
+                format!("{a} 至 {b}")
+            } else {
+                format!("from {a} to {b}")
+            }
+        }
+        (Some(a), None) => {
+            if zh {
+                format!("不小于 {a}")
+            } else {
+                format!("at least {a}")
+            }
+        }
+        (None, Some(b)) => {
+            if zh {
+                format!("不大于 {b}")
+            } else {
+                format!("at most {b}")
+            }
+        }
+        (None, None) => String::new(),
+    };
+    match &f.kind {
+        FieldType::Text { max_length } | FieldType::Multiline { max_length } => match max_length {
+            Some(m) => {
+                if zh {
+                    format!("文本，最多 {m} 个字符")
+                } else {
+                    format!("Text, at most {m} characters")
+                }
+            }
+            None => s(lang, "any_text").to_string(),
+        },
+        FieldType::Integer { min, max } => {
+            let r = range(min.map(|v| v.to_string()), max.map(|v| v.to_string()));
+            if zh {
+                format!("整数 {r}")
+            } else {
+                format!("A whole number {r}")
+            }
+            .trim()
+            .to_string()
+        }
+        FieldType::Decimal { min, max } => {
+            let r = range(min.map(|v| v.to_string()), max.map(|v| v.to_string()));
+            if zh {
+                format!("数字 {r}")
+            } else {
+                format!("A number {r}")
+            }
+            .trim()
+            .to_string()
+        }
+        FieldType::Date => {
+            if zh {
+                "日期（YYYY-MM-DD）".into()
+            } else {
+                "A date (YYYY-MM-DD)".into()
+            }
+        }
+        FieldType::Enum { options } => format!(
+            "{}{}",
+            if zh { "以下之一：" } else { "One of: " },
+            options.join(", ")
+        ),
+        FieldType::MultiChoice { options } => format!(
+            "{}{}",
+            if zh {
+                "以下一项或多项，用逗号分隔："
+            } else {
+                "One or more of, separated by commas: "
+            },
+            options.join(", ")
+        ),
+        FieldType::YesNo => format!("{} / {}", s(lang, "yes"), s(lang, "no")),
+        FieldType::Email => {
+            if zh {
+                "邮箱地址".into()
+            } else {
+                "An e-mail address".into()
+            }
+        }
+        FieldType::Phone => {
+            if zh {
+                "电话号码（可含 +、空格、-）".into()
+            } else {
+                "A phone number (+, spaces and - allowed)".into()
+            }
+        }
+        FieldType::Url => {
+            if zh {
+                "以 http:// 或 https:// 开头的网址".into()
+            } else {
+                "A web address starting with http:// or https://".into()
+            }
+        }
     }
 }

@@ -7,12 +7,15 @@
 
 use koodesk_domain::form::{Field, FieldType, RequestForm, Section};
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
+    Format, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use crate::strings::s;
+mod style;
+
+use crate::strings::{accepted, label_text, s};
 use crate::{Options, TemplateError};
+use style::{answer_format, cut, formats, row_height, Formats};
 
 pub const META_SHEET: &str = "_meta";
 pub const LISTS_SHEET: &str = "_lists";
@@ -34,221 +37,6 @@ pub fn col_name(mut col: u16) -> String {
         col = col / 26 - 1;
     }
     s
-}
-
-struct Formats {
-    title: Format,
-    note: Format,
-    header: Format,
-    section: Format,
-    label: Format,
-    label_required: Format,
-    help: Format,
-    text_answer: Format,
-    date_answer: Format,
-    number_answer: Format,
-    body: Format,
-    body_heading: Format,
-}
-
-fn formats() -> Formats {
-    let border = Color::RGB(0xC9CED6);
-    let answer = Format::new()
-        .set_unlocked()
-        .set_border(FormatBorder::Thin)
-        .set_border_color(Color::RGB(0x8A93A3))
-        .set_background_color(Color::White)
-        .set_align(FormatAlign::Top)
-        .set_text_wrap();
-    Formats {
-        title: Format::new()
-            .set_bold()
-            .set_font_size(16)
-            .set_font_color(Color::RGB(0x9B0D1A)),
-        note: Format::new()
-            .set_italic()
-            .set_font_color(Color::RGB(0x5A6474))
-            .set_text_wrap(),
-        header: Format::new()
-            .set_bold()
-            .set_background_color(Color::RGB(0xEEF0F3))
-            .set_border(FormatBorder::Thin)
-            .set_border_color(border)
-            .set_text_wrap()
-            .set_align(FormatAlign::VerticalCenter),
-        section: Format::new()
-            .set_bold()
-            .set_font_color(Color::White)
-            .set_background_color(Color::RGB(0x18212F))
-            .set_align(FormatAlign::VerticalCenter),
-        label: Format::new()
-            .set_border(FormatBorder::Thin)
-            .set_border_color(border)
-            .set_background_color(Color::RGB(0xF6F7F9))
-            .set_text_wrap()
-            .set_align(FormatAlign::Top),
-        label_required: Format::new()
-            .set_bold()
-            .set_border(FormatBorder::Thin)
-            .set_border_color(border)
-            .set_background_color(Color::RGB(0xF6F7F9))
-            .set_text_wrap()
-            .set_align(FormatAlign::Top),
-        help: Format::new()
-            .set_italic()
-            .set_font_color(Color::RGB(0x5A6474))
-            .set_text_wrap()
-            .set_align(FormatAlign::Top),
-        // "@": typed as text, so IDs and phone numbers keep their leading zeros and plus signs.
-        text_answer: answer.clone().set_num_format("@"),
-        date_answer: answer.clone().set_num_format("yyyy-mm-dd"),
-        number_answer: answer,
-        body: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-        body_heading: Format::new().set_bold().set_font_size(12),
-    }
-}
-
-fn label_text(f: &Field, lang: &str) -> String {
-    let l = f.label.get(lang);
-    if f.required {
-        format!("{l} *")
-    } else {
-        l.to_string()
-    }
-}
-
-/// "One of: A, B" / "A whole number from 1 to 9" …, for the guide and the input messages.
-pub(crate) fn accepted(f: &Field, lang: &str) -> String {
-    let zh = lang == "zh-CN";
-    let range = |min: Option<String>, max: Option<String>| match (min, max) {
-        (Some(a), Some(b)) => {
-            if zh {
-                format!("{a} 至 {b}")
-            } else {
-                format!("from {a} to {b}")
-            }
-        }
-        (Some(a), None) => {
-            if zh {
-                format!("不小于 {a}")
-            } else {
-                format!("at least {a}")
-            }
-        }
-        (None, Some(b)) => {
-            if zh {
-                format!("不大于 {b}")
-            } else {
-                format!("at most {b}")
-            }
-        }
-        (None, None) => String::new(),
-    };
-    match &f.kind {
-        FieldType::Text { max_length } | FieldType::Multiline { max_length } => match max_length {
-            Some(m) => {
-                if zh {
-                    format!("文本，最多 {m} 个字符")
-                } else {
-                    format!("Text, at most {m} characters")
-                }
-            }
-            None => s(lang, "any_text").to_string(),
-        },
-        FieldType::Integer { min, max } => {
-            let r = range(min.map(|v| v.to_string()), max.map(|v| v.to_string()));
-            if zh {
-                format!("整数 {r}")
-            } else {
-                format!("A whole number {r}")
-            }
-            .trim()
-            .to_string()
-        }
-        FieldType::Decimal { min, max } => {
-            let r = range(min.map(|v| v.to_string()), max.map(|v| v.to_string()));
-            if zh {
-                format!("数字 {r}")
-            } else {
-                format!("A number {r}")
-            }
-            .trim()
-            .to_string()
-        }
-        FieldType::Date => {
-            if zh {
-                "日期（YYYY-MM-DD）".into()
-            } else {
-                "A date (YYYY-MM-DD)".into()
-            }
-        }
-        FieldType::Enum { options } => format!(
-            "{}{}",
-            if zh { "以下之一：" } else { "One of: " },
-            options.join(", ")
-        ),
-        FieldType::MultiChoice { options } => format!(
-            "{}{}",
-            if zh {
-                "以下一项或多项，用逗号分隔："
-            } else {
-                "One or more of, separated by commas: "
-            },
-            options.join(", ")
-        ),
-        FieldType::YesNo => format!("{} / {}", s(lang, "yes"), s(lang, "no")),
-        FieldType::Email => {
-            if zh {
-                "邮箱地址".into()
-            } else {
-                "An e-mail address".into()
-            }
-        }
-        FieldType::Phone => {
-            if zh {
-                "电话号码（可含 +、空格、-）".into()
-            } else {
-                "A phone number (+, spaces and - allowed)".into()
-            }
-        }
-        FieldType::Url => {
-            if zh {
-                "以 http:// 或 https:// 开头的网址".into()
-            } else {
-                "A web address starting with http:// or https://".into()
-            }
-        }
-    }
-}
-
-/// A row height that shows every line of wrapped `texts` (text, column width in characters).
-fn row_height(texts: &[(&str, f64)]) -> f64 {
-    let lines = texts
-        .iter()
-        .map(|(t, width)| {
-            t.split('\n')
-                .map(|part| {
-                    // CJK characters are about twice as wide as Latin ones.
-                    let w: f64 = part
-                        .chars()
-                        .map(|c| if (c as u32) > 0x2E80 { 2.0 } else { 1.0 })
-                        .sum();
-                    (w / (width * 1.1)).ceil().max(1.0)
-                })
-                .sum::<f64>()
-        })
-        .fold(1.0, f64::max);
-    (lines * 15.0).max(18.0)
-}
-
-fn cut(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// The drop-down source of an enum or yes/no field: inline when short, else a defined name.
@@ -323,14 +111,6 @@ fn validation(
         .set_error_title(cut(s(lang, "not_accepted"), 32))?
         .set_error_message(cut(&accepted(f, lang), 250))?;
     Ok(Some(v))
-}
-
-fn answer_format<'a>(f: &Field, fm: &'a Formats) -> &'a Format {
-    match f.kind {
-        FieldType::Date => &fm.date_answer,
-        FieldType::Integer { .. } | FieldType::Decimal { .. } => &fm.number_answer,
-        _ => &fm.text_answer,
-    }
 }
 
 /// A valid, unique sheet name (31 characters, no `[]:*?/\`).
