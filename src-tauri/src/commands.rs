@@ -75,7 +75,12 @@ pub fn flush_done(app: AppHandle, token: u32) {
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_latest_backup(app: AppHandle, confirm_loss: bool) -> Result<String, ApiError> {
-    worker(move || app.state::<Shell>().restore_latest_backup(confirm_loss)).await
+    worker(move || {
+        app.state::<Shell>()
+            .session()
+            .restore_latest_backup(confirm_loss)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -101,7 +106,7 @@ pub async fn create_draft(
 #[tauri::command]
 #[specta::specta]
 pub fn live_products() -> Vec<LiveProductDto> {
-    drafts::live_catalog().into_iter().map(|(l, _)| l).collect()
+    drafts::live_products()
 }
 
 #[tauri::command]

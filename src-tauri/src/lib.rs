@@ -113,7 +113,7 @@ pub fn run() -> ExitCode {
             window::create_main(app.handle(), &data)?;
             quit::on_session_end(app.handle());
             backup_in_background(app.handle());
-            start_demo_marketplace(app.handle(), &data);
+            start_demo_marketplace(app.handle());
             if let Err(e) = tray::create(app.handle()) {
                 // No tray host (some Linux desktops, Xvfb): the app works without one.
                 tracing::warn!(error = %e, "no tray icon");
@@ -146,29 +146,18 @@ pub fn run() -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
-/// Starts the embedded Demo marketplace (the sandbox, with demo data kept in the data folder) on a
-/// random loopback port, off the start-up path.
-fn start_demo_marketplace(app: &tauri::AppHandle, data: &DataDir) {
+/// Starts the embedded Demo marketplace (`koodesk_api::demo`) off the start-up path, and keeps it
+/// for the life of the app.
+fn start_demo_marketplace(app: &tauri::AppHandle) {
     use tauri::Manager;
     let Ok(ctx) = app.state::<Shell>().ctx() else {
         return;
     };
-    let mut cfg = koodesk_sandbox::Config::new(1);
-    cfg.demo = true;
-    cfg.state = Some(data.root().join("demo-marketplace.sqlite3"));
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
-        match koodesk_sandbox::Sandbox::start(cfg).await {
-            Ok(sandbox) => {
-                tracing::info!(url = %sandbox.base_url, "demo marketplace running");
-                ctx.set_demo(koodesk_api::context::DemoMarketplace {
-                    base_url: sandbox.base_url.clone(),
-                    credentials: koodesk_market::Credentials::new(
-                        sandbox.ak.clone(),
-                        sandbox.sk.clone(),
-                    ),
-                });
-                handle.manage(DemoSandbox(sandbox));
+        match koodesk_api::demo::start(&ctx).await {
+            Ok(demo) => {
+                handle.manage(DemoMarketplace(demo));
                 if let Err(e) = tauri_specta::Event::emit(&events::MarketplaceChanged, &handle) {
                     tracing::warn!(error = %e, "marketplace-changed event not sent");
                 }
@@ -179,7 +168,7 @@ fn start_demo_marketplace(app: &tauri::AppHandle, data: &DataDir) {
 }
 
 /// Keeps the Demo marketplace running for the life of the app.
-struct DemoSandbox(#[allow(dead_code)] koodesk_sandbox::Sandbox);
+struct DemoMarketplace(#[allow(dead_code)] koodesk_api::demo::Demo);
 
 /// The daily backup, off the start-up path.
 fn backup_in_background(app: &tauri::AppHandle) {

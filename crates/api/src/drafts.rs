@@ -428,6 +428,11 @@ pub fn live_catalog() -> Vec<(LiveProductDto, Product)> {
         .collect()
 }
 
+/// The live products a modification can start from, as the app lists them.
+pub fn live_products() -> Vec<LiveProductDto> {
+    live_catalog().into_iter().map(|(l, _)| l).collect()
+}
+
 pub fn create_modification_of(ctx: &Context, live_product_id: &str) -> Result<DraftView, ApiError> {
     let (_, product) = live_catalog()
         .into_iter()

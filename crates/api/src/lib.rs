@@ -7,6 +7,8 @@
 pub mod accounts;
 pub mod backup;
 pub mod context;
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod doctor;
 pub mod drafts;
 pub mod dto;
@@ -15,6 +17,8 @@ mod fixtures;
 pub mod keychain;
 pub mod logging;
 pub mod paths;
+pub mod raw;
+pub mod session;
 pub mod settings;
 pub mod support;
 pub mod templates;

@@ -5,10 +5,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use koodesk_api::paths::DataDir;
-use koodesk_api::{accounts, Context};
-use koodesk_market::sign::{parse_sdk_date, Headers};
-use koodesk_market::{Client, ClientConfig, Credentials, RequestSpec, Site};
+use koodesk_api::raw::{self, RawRequest};
+use koodesk_market::sign::parse_sdk_date;
 
 #[derive(Subcommand)]
 pub enum ApiCommand {
@@ -57,80 +55,45 @@ pub fn run(cmd: ApiCommand) -> ExitCode {
     }
 }
 
-/// The key pair (and the account's site): `KOODESK_AK`/`KOODESK_SK` when set, else the current
-/// account's keys from the OS keychain.
-fn credentials() -> Result<(Option<Site>, Credentials), String> {
-    if let (Ok(ak), Ok(sk)) = (std::env::var("KOODESK_AK"), std::env::var("KOODESK_SK")) {
-        if !ak.is_empty() && !sk.is_empty() {
-            return Ok((None, Credentials::new(ak, sk)));
-        }
-    }
-    let ctx = DataDir::resolve()
-        .and_then(Context::open)
-        .map_err(|e| e.to_string())?;
-    let account = ctx.account();
-    let (site, creds) = accounts::endpoint(&ctx, &account).map_err(|e| {
-        format!(
-            "no access key: set KOODESK_AK and KOODESK_SK, or choose a KooGallery account in the \
-             app (Settings, Marketplace accounts). {e}"
-        )
-    })?;
-    Ok((Some(site), creds))
-}
-
 fn request(a: RequestArgs) -> Result<ExitCode, String> {
-    let (account_site, creds) = credentials()?;
-    let site = match (&a.site, account_site) {
-        (Some(s), _) => Site::parse(s).map_err(|e| e.to_string())?,
-        (None, Some(s)) => s,
-        (None, None) => Site::International,
+    let mut req = RawRequest {
+        site: a.site.clone(),
+        method: a.method.clone(),
+        path: a.path.clone(),
+        sdk_date: a.sdk_date.clone(),
+        ..RawRequest::default()
     };
-    let mut query = Vec::new();
     for q in &a.query {
         let (k, v) = q.split_once('=').unwrap_or((q.as_str(), ""));
-        query.push((k.to_owned(), v.to_owned()));
+        req.query.push((k.to_owned(), v.to_owned()));
     }
-    let mut headers = Headers::new();
     for h in &a.header {
         let (name, value) = h
             .split_once(':')
             .ok_or_else(|| format!("--header {h:?} is not 'Name: value'"))?;
-        let name = name.trim();
-        if name.is_empty() {
+        if name.trim().is_empty() {
             return Err(format!("--header {h:?} has no name"));
         }
-        headers.set(name, value.trim());
+        req.headers.push((name.to_owned(), value.to_owned()));
     }
     if let Some(d) = &a.sdk_date {
         if parse_sdk_date(d).is_none() {
             return Err(format!("--sdk-date {d:?} is not YYYYMMDDTHHMMSSZ"));
         }
-        headers.set("X-Sdk-Date", d.as_str());
     }
-    let body = match &a.body {
-        Some(p) => std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
-        None => Vec::new(),
-    };
-    let spec = RequestSpec {
-        method: a.method.to_uppercase(),
-        path: a.path.clone(),
-        query,
-        headers,
-        body,
-    };
-    let client = Client::new(&site, creds, ClientConfig::default()).map_err(|e| e.to_string())?;
+    if let Some(p) = &a.body {
+        req.body = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+    }
     let mut out = std::io::stdout().lock();
     if a.dry_run {
-        let (url, signed) = client
-            .sign(&spec, time::OffsetDateTime::now_utc())
-            .map_err(|e| e.to_string())?;
+        let (url, signed) = raw::sign(&req).map_err(|e| e.to_string())?;
         let mut text = format!("{} {url}\n", signed.method);
         for (n, v) in signed.headers.iter() {
             text.push_str(&format!("{n}: {v}\n"));
         }
         text.push('\n');
         out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-        out.write_all(&spec.body).map_err(|e| e.to_string())?;
+        out.write_all(&req.body).map_err(|e| e.to_string())?;
         return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -138,7 +101,7 @@ fn request(a: RequestArgs) -> Result<ExitCode, String> {
         .build()
         .map_err(|e| e.to_string())?;
     let resp = runtime
-        .block_on(client.send(&spec))
+        .block_on(raw::send(&req))
         .map_err(|e| e.to_string())?;
     let mut text = format!("HTTP {}\n", resp.status);
     for (n, v) in &resp.headers {
