@@ -1,9 +1,10 @@
 //! Tauri commands: each converts arguments and calls `koodesk-api`, nothing more.
 
 use koodesk_api::dto::{
-    AccountDto, AccountInput, AppInfo, ChangeDto, ConnectionReport, DraftFilter, DraftListItem,
-    DraftOptions, DraftView, FormSummary, FormView, LanguagePref, LiveProductDto, RevisionDto,
-    Settings, SupportView, TemplateCheck,
+    AccountDto, AccountInput, AppInfo, AttachmentJson, ChangeDto, ConnectionReport, DeliveryMethod,
+    DraftFilter, DraftJson, DraftListItem, DraftOptions, DraftView, FormJson, FormSummary,
+    FormView, Language, LanguagePref, LiveProductDto, RevisionDto, Settings, SupportJson,
+    SupportView, TemplateCheck,
 };
 use koodesk_api::{accounts, drafts, settings, support, templates, ApiError, ErrorCode};
 use tauri::{AppHandle, Manager, State};
@@ -97,10 +98,10 @@ pub async fn list_drafts(
 #[specta::specta]
 pub async fn create_draft(
     shell: State<'_, Shell>,
-    delivery_method: String,
+    delivery_method: DeliveryMethod,
 ) -> Result<DraftView, ApiError> {
     let ctx = shell.ctx()?;
-    worker(move || drafts::create(&ctx, &delivery_method)).await
+    worker(move || drafts::create(&ctx, delivery_method.tag())).await
 }
 
 #[tauri::command]
@@ -133,10 +134,10 @@ pub async fn save_draft(
     shell: State<'_, Shell>,
     id: String,
     base_revision: Option<u32>,
-    doc: serde_json::Value,
+    doc: DraftJson,
 ) -> Result<DraftView, ApiError> {
     let ctx = shell.ctx()?;
-    worker(move || drafts::save(&ctx, &id, base_revision, doc)).await
+    worker(move || drafts::save(&ctx, &id, base_revision, doc.0)).await
 }
 
 /// Write-through of the editor's document between saves (see `drafts::stage`).
@@ -146,10 +147,10 @@ pub async fn stage_draft(
     shell: State<'_, Shell>,
     id: String,
     base_revision: u32,
-    doc: serde_json::Value,
+    doc: DraftJson,
 ) -> Result<bool, ApiError> {
     let ctx = shell.ctx()?;
-    worker(move || drafts::stage(&ctx, &id, base_revision, &doc)).await
+    worker(move || drafts::stage(&ctx, &id, base_revision, &doc.0)).await
 }
 
 #[tauri::command]
@@ -206,9 +207,9 @@ pub async fn attach_file(
     shell: State<'_, Shell>,
     file_name: String,
     content_base64: String,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<AttachmentJson, ApiError> {
     let ctx = shell.ctx()?;
-    worker(move || drafts::attach(&ctx, &file_name, &content_base64)).await
+    worker(move || drafts::attach(&ctx, &file_name, &content_base64).map(AttachmentJson)).await
 }
 
 #[tauri::command]
@@ -223,10 +224,10 @@ pub async fn get_support(shell: State<'_, Shell>) -> Result<SupportView, ApiErro
 pub async fn save_support(
     shell: State<'_, Shell>,
     base_revision: Option<u32>,
-    info: serde_json::Value,
+    info: SupportJson,
 ) -> Result<SupportView, ApiError> {
     let ctx = shell.ctx()?;
-    worker(move || support::save(&ctx, base_revision, info)).await
+    worker(move || support::save(&ctx, base_revision, info.0)).await
 }
 
 #[tauri::command]
@@ -260,12 +261,9 @@ pub async fn new_form(shell: State<'_, Shell>) -> Result<FormView, ApiError> {
 /// Autosave of the form builder.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_form(
-    shell: State<'_, Shell>,
-    form: serde_json::Value,
-) -> Result<FormView, ApiError> {
+pub async fn save_form(shell: State<'_, Shell>, form: FormJson) -> Result<FormView, ApiError> {
     let ctx = shell.ctx()?;
-    worker(move || templates::save_form(&ctx, form)).await
+    worker(move || templates::save_form(&ctx, form.0)).await
 }
 
 /// Asks where to save (the system's save dialog, opened here, never by the page), then writes the
@@ -276,11 +274,11 @@ pub async fn export_template(
     app: AppHandle,
     shell: State<'_, Shell>,
     id: String,
-    format: String,
-    lang: String,
+    format: templates::Format,
+    lang: Language,
 ) -> Result<Option<String>, ApiError> {
     let ctx = shell.ctx()?;
-    let format = templates::Format::parse(&format)?;
+    let lang = lang.tag();
     let ext = match format {
         templates::Format::Xlsx => "xlsx",
         templates::Format::Docx => "docx",
@@ -288,7 +286,7 @@ pub async fn export_template(
     let Some(path) = dialogs::save(&app, &format!("{id}.{ext}"), ext).await else {
         return Ok(None);
     };
-    worker(move || templates::export_template(&ctx, &id, format, &lang, &path).map(Some)).await
+    worker(move || templates::export_template(&ctx, &id, format, lang, &path).map(Some)).await
 }
 
 /// Asks for a customer's filled template (the system's open dialog), then reads and checks it in

@@ -197,9 +197,11 @@ mod bindings_tests {
         let fresh_path = dir.path().join("bindings.ts");
         super::specta_builder()
             .export(
-                specta_typescript::Typescript::default().header(
-                    "// Generated from the Rust types by `cargo xtask bindings`. Do not edit.\n",
-                ),
+                specta_typescript::Typescript::default().header(format!(
+                    "// Generated from the Rust types by `cargo xtask bindings`. Do not edit.\n\
+                     import type {{ {} }} from \"./formats\";\n",
+                    koodesk_api::dto::FORMAT_TYPES.join(", ")
+                )),
                 &fresh_path,
             )
             .expect("export bindings");

@@ -1,7 +1,7 @@
 //! Product drafts: create, autosave, history, search, import/export and lint.
 
 use base64::Engine as _;
-use koodesk_domain::diff::{diff, ChangeKind};
+use koodesk_domain::diff::diff;
 use koodesk_domain::draft::{DraftDocument, DraftKind};
 use koodesk_domain::lint::{self, Finding};
 use koodesk_domain::product::{Attachment, DeliveryMethod, Product};
@@ -253,7 +253,7 @@ pub fn list(ctx: &Context, filter: &DraftFilter) -> Result<Vec<DraftListItem>, A
     let f = koodesk_store::DraftFilter {
         account: Some(ctx.account()),
         query: filter.query.clone().filter(|q| !q.trim().is_empty()),
-        delivery_method: filter.delivery_method.clone().filter(|m| !m.is_empty()),
+        delivery_method: filter.delivery_method.map(|m| m.tag().to_owned()),
         state: filter.state.map(|s| match s {
             crate::dto::StateFilter::Draft => StateFilter::Unsubmitted,
             crate::dto::StateFilter::HasErrors => StateFilter::HasErrors,
@@ -265,24 +265,38 @@ pub fn list(ctx: &Context, filter: &DraftFilter) -> Result<Vec<DraftListItem>, A
     let rows = ctx.store()?.list_drafts(&f)?;
     Ok(rows
         .into_iter()
-        .map(|d| DraftListItem {
-            state: if d.submitted {
-                DraftState::Submitted
-            } else if d.errors > 0 {
-                DraftState::HasErrors
-            } else {
-                DraftState::Ready
-            },
-            id: d.id,
-            kind: d.kind,
-            name: d.name,
-            delivery_method: d.delivery_method,
-            revision: u32::try_from(d.revision).unwrap_or(u32::MAX),
-            errors: d.errors,
-            warnings: d.warnings,
-            updated_at: d.updated_at,
+        .filter_map(|d| {
+            // Rows are written from typed documents; one that is not is skipped, not guessed.
+            let (Some(kind), Some(method)) = (
+                draft_kind(&d.kind),
+                DeliveryMethod::from_tag(&d.delivery_method),
+            ) else {
+                tracing::warn!(id = %d.id, kind = %d.kind, method = %d.delivery_method, "draft row with an unknown kind or method");
+                return None;
+            };
+            Some(DraftListItem {
+                state: if d.submitted {
+                    DraftState::Submitted
+                } else if d.errors > 0 {
+                    DraftState::HasErrors
+                } else {
+                    DraftState::Ready
+                },
+                id: d.id,
+                kind,
+                name: d.name,
+                delivery_method: method,
+                revision: u32::try_from(d.revision).unwrap_or(u32::MAX),
+                errors: d.errors,
+                warnings: d.warnings,
+                updated_at: d.updated_at,
+            })
         })
         .collect())
+}
+
+fn draft_kind(tag: &str) -> Option<DraftKind> {
+    serde_json::from_value(serde_json::Value::String(tag.to_owned())).ok()
 }
 
 pub fn revisions(ctx: &Context, id: &str) -> Result<Vec<RevisionDto>, ApiError> {
@@ -316,12 +330,7 @@ fn change_dtos(changes: Vec<koodesk_domain::diff::Change>) -> Vec<ChangeDto> {
         .into_iter()
         .map(|c| ChangeDto {
             path: c.path,
-            kind: match c.kind {
-                ChangeKind::Added => "added",
-                ChangeKind::Removed => "removed",
-                ChangeKind::Changed => "changed",
-            }
-            .into(),
+            kind: c.kind,
             before: c.before,
             after: c.after,
         })
@@ -420,7 +429,7 @@ pub fn live_catalog() -> Vec<(LiveProductDto, Product)> {
                 LiveProductDto {
                     id: id.clone(),
                     name: p.basic.name.clone(),
-                    delivery_method: p.method().tag().into(),
+                    delivery_method: p.method(),
                 },
                 p,
             )
@@ -453,18 +462,12 @@ pub fn options(ctx: &Context) -> crate::dto::DraftOptions {
     let clamp = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
     let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     use koodesk_domain::lint::spec_rules::allowed_billing_modes;
-    let tag = |m: &koodesk_domain::spec::BillingMode| {
-        serde_json::to_value(m)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default()
-    };
     crate::dto::DraftOptions {
         methods: DeliveryMethod::ALL
             .into_iter()
             .map(|m| crate::dto::MethodOptions {
-                method: m.tag().into(),
-                billing_modes: allowed_billing_modes(m).iter().map(tag).collect(),
+                method: m,
+                billing_modes: allowed_billing_modes(m).to_vec(),
                 traded: m.is_traded(),
                 software: m.is_software(),
             })

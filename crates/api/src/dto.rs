@@ -1,6 +1,43 @@
-//! Transport types: what crosses IPC and what `--json` prints. Only these derive TypeScript.
+//! Transport types: what crosses IPC and what `--json` prints. These derive TypeScript, with the
+//! few domain enums that appear in them (delivery method, billing mode, draft kind, change kind;
+//! the domain's `specta` feature). Documents in a published format (a draft, the support
+//! information, a request form, an attachment) cross as JSON typed in TypeScript by that format's
+//! generated types (`ui/src/lib/backend/formats.ts`, from docs/schemas), not as `any`.
 
+pub use koodesk_domain::diff::ChangeKind;
+pub use koodesk_domain::draft::DraftKind;
+pub use koodesk_domain::product::DeliveryMethod;
+pub use koodesk_domain::spec::BillingMode;
 use serde::{Deserialize, Serialize};
+
+/// The names `ui/src/lib/backend/bindings.ts` imports from the generated format types.
+pub const FORMAT_TYPES: &[&str] = &["Attachment", "DraftDocument", "RequestForm", "SupportInfo"];
+
+macro_rules! format_json {
+    ($($(#[$doc:meta])* $name:ident => $ts:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub serde_json::Value);
+
+        impl specta::Type for $name {
+            fn definition(_: &mut specta::Types) -> specta::datatype::DataType {
+                specta::datatype::DataType::Reference(specta_typescript::define($ts))
+            }
+        }
+    )*};
+}
+
+format_json! {
+    /// A product draft document (format `koodesk.product-draft`, docs/product-draft.md).
+    DraftJson => "DraftDocument";
+    /// The seller's Services & support information.
+    SupportJson => "SupportInfo";
+    /// A request form (docs/request-form.md).
+    FormJson => "RequestForm";
+    /// A stored file's description.
+    AttachmentJson => "Attachment";
+}
 
 /// A language the UI is complete in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -108,6 +145,7 @@ pub struct DraftView {
     pub id: String,
     pub revision: u32,
     /// The draft document (format `koodesk.product-draft`, see docs/product-draft.md).
+    #[specta(type = DraftJson)]
     pub doc: serde_json::Value,
     pub findings: Vec<FindingDto>,
     pub errors: u32,
@@ -156,10 +194,9 @@ pub enum StateFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct DraftListItem {
     pub id: String,
-    /// `release` or `modification`.
-    pub kind: String,
+    pub kind: DraftKind,
     pub name: String,
-    pub delivery_method: String,
+    pub delivery_method: DeliveryMethod,
     pub revision: u32,
     pub errors: u32,
     pub warnings: u32,
@@ -170,7 +207,7 @@ pub struct DraftListItem {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct DraftFilter {
     pub query: Option<String>,
-    pub delivery_method: Option<String>,
+    pub delivery_method: Option<DeliveryMethod>,
     pub state: Option<StateFilter>,
 }
 
@@ -184,8 +221,7 @@ pub struct RevisionDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ChangeDto {
     pub path: String,
-    /// `added`, `removed` or `changed`.
-    pub kind: String,
+    pub kind: ChangeKind,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
 }
@@ -195,13 +231,14 @@ pub struct ChangeDto {
 pub struct LiveProductDto {
     pub id: String,
     pub name: String,
-    pub delivery_method: String,
+    pub delivery_method: DeliveryMethod,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct SupportView {
     pub revision: u32,
     /// Services & support information (see docs/product-draft.md).
+    #[specta(type = SupportJson)]
     pub info: serde_json::Value,
     pub findings: Vec<FindingDto>,
 }
@@ -209,8 +246,8 @@ pub struct SupportView {
 /// What the editor offers for one delivery method (from the domain rules, not kept in the UI).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct MethodOptions {
-    pub method: String,
-    pub billing_modes: Vec<String>,
+    pub method: DeliveryMethod,
+    pub billing_modes: Vec<BillingMode>,
     /// Sold through KooGallery (consulting listings are not).
     pub traded: bool,
     /// Needs a EULA and a software copyright certificate.
@@ -262,6 +299,7 @@ pub struct FormView {
     pub version: u32,
     pub issued: bool,
     /// The request form (see docs/request-form.md).
+    #[specta(type = FormJson)]
     pub form: serde_json::Value,
     /// Why templates cannot be generated yet (empty when the form is complete).
     pub problems: Vec<String>,

@@ -10,7 +10,8 @@ use koodesk_templates::{Options, ReadReport, TemplateError};
 use crate::{ApiError, ErrorCode};
 
 /// Template file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename = "TemplateFormat", rename_all = "lowercase")]
 pub enum Format {
     Xlsx,
     Docx,

@@ -137,7 +137,7 @@ fn a_modification_cannot_rewrite_the_live_copy_it_was_made_from() {
     let changes = drafts::diff_live(&c, &v.id).unwrap();
     assert!(changes
         .iter()
-        .any(|c| c.path == "specifications[id=SPEC-1001]" && c.kind == "removed"));
+        .any(|c| c.path == "specifications[id=SPEC-1001]" && c.kind == koodesk_api::dto::ChangeKind::Removed));
 }
 
 #[test]
@@ -166,13 +166,13 @@ fn lists_filter_by_state_and_method_and_the_after_sales_group_comes_from_support
     let saas = drafts::list(
         &c,
         &DraftFilter {
-            delivery_method: Some("saas".into()),
+            delivery_method: Some(koodesk_api::dto::DeliveryMethod::Saas),
             ..Default::default()
         },
     )
     .unwrap();
     assert_eq!(saas.len(), 1);
-    assert_eq!(saas[0].kind, "modification");
+    assert_eq!(saas[0].kind, koodesk_api::dto::DraftKind::Modification);
     let with_errors = drafts::list(
         &c,
         &DraftFilter {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use koodesk_api::dto::{DraftFilter, DraftState, FindingDto, Severity};
+use koodesk_api::dto::{DeliveryMethod, DraftFilter, DraftKind, DraftState, FindingDto, Severity};
 use koodesk_api::{drafts, ApiError, Context, ErrorCode};
 
 #[derive(Subcommand)]
@@ -53,6 +53,18 @@ pub fn run(ctx: &Context, cmd: DraftsCommand) -> Result<ExitCode, ApiError> {
             method,
             json: as_json,
         } => {
+            let method = match method.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(tag) => Some(DeliveryMethod::from_tag(tag).ok_or_else(|| {
+                    ApiError::invalid(
+                        "method",
+                        format!(
+                            "unknown delivery method {tag:?}: use one of {}",
+                            DeliveryMethod::ALL.map(|m| m.tag()).join(", ")
+                        ),
+                    )
+                })?),
+            };
             let items = drafts::list(
                 ctx,
                 &DraftFilter {
@@ -83,7 +95,13 @@ pub fn run(ctx: &Context, cmd: DraftsCommand) -> Result<ExitCode, ApiError> {
                     };
                     println!(
                         "{:<34}  {:<12}  {:<20}  {:<10}  {name}",
-                        d.id, d.kind, d.delivery_method, state
+                        d.id,
+                        match d.kind {
+                            DraftKind::Release => "release",
+                            DraftKind::Modification => "modification",
+                        },
+                        d.delivery_method.tag(),
+                        state
                     );
                 }
             }

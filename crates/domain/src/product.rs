@@ -86,6 +86,7 @@ pub struct BasicInfo {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum DeliveryMethod {
     ProfessionalService,
     License,

@@ -31,6 +31,7 @@ pub struct Specification {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum BillingMode {
     /// Part of the console's "yearly/monthly" mode.
     Monthly,

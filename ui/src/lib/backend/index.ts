@@ -9,16 +9,21 @@ import {
   type MarketplaceProfile,
   type ApiError,
   type AppInfo,
+  type BillingMode,
   type ChangeDto_Serialize as ChangeDto,
+  type ChangeKind,
+  type DeliveryMethod,
   type DraftFilter,
+  type DraftKind,
   type DraftListItem,
   type DraftOptions,
   type DraftState,
-  type DraftView as RawDraftView,
+  type DraftView,
   type FindingDto,
   type FormSummary,
-  type FormView as RawFormView,
+  type FormView,
   type TemplateCheck,
+  type TemplateFormat,
   type Language,
   type LanguagePref,
   type LiveProductDto,
@@ -26,7 +31,7 @@ import {
   type RuleLimits,
   type Settings,
   type StateFilter,
-  type SupportView as RawSupportView,
+  type SupportView,
 } from "./bindings";
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
@@ -38,17 +43,24 @@ export type {
   ApiError,
   AppInfo,
   Attachment,
+  BillingMode,
   ChangeDto,
+  ChangeKind,
+  DeliveryMethod,
   DraftDocument,
   DraftFilter,
+  DraftKind,
   DraftListItem,
   DraftOptions,
   DraftState,
+  DraftView,
   FindingDto,
   FormSummary,
+  FormView,
   Language,
   RequestForm,
   TemplateCheck,
+  TemplateFormat,
   LanguagePref,
   LiveProductDto,
   RevisionDto,
@@ -56,12 +68,9 @@ export type {
   Settings,
   StateFilter,
   SupportInfo,
+  SupportView,
 };
 
-/** A draft with its document typed by the published draft format. */
-export type DraftView = Omit<RawDraftView, "doc"> & { doc: DraftDocument };
-export type SupportView = Omit<RawSupportView, "info"> & { info: SupportInfo };
-export type FormView = Omit<RawFormView, "form"> & { form: RequestForm };
 
 /** A failure reported by the Rust side, in the one wire shape `{ code, message, field? }`. */
 export class BackendError extends Error {
@@ -83,8 +92,6 @@ async function call<T>(pending: Promise<Outcome<T>>): Promise<T> {
   if (r.status === "error") throw new BackendError(r.error);
   return r.data;
 }
-
-const asDraft = (v: RawDraftView) => v as unknown as DraftView;
 
 /** Reads a picked file as base64 (without the data: prefix). */
 function base64Of(file: Blob): Promise<string> {
@@ -123,36 +130,33 @@ export const backend = {
 
   draftOptions: () => call(commands.draftOptions()),
   listDrafts: (filter: DraftFilter) => call(commands.listDrafts(filter)),
-  createDraft: async (method: string) => asDraft(await call(commands.createDraft(method))),
+  createDraft: (method: DeliveryMethod) => call(commands.createDraft(method)),
   liveProducts: () => commands.liveProducts(),
-  createModification: async (liveId: string) =>
-    asDraft(await call(commands.createModification(liveId))),
-  getDraft: async (id: string) => asDraft(await call(commands.getDraft(id))),
-  stageDraft: async (id: string, baseRevision: number, doc: DraftDocument) =>
-    call(commands.stageDraft(id, baseRevision, doc as never)),
-  saveDraft: async (id: string, baseRevision: number | null, doc: DraftDocument) =>
-    asDraft(await call(commands.saveDraft(id, baseRevision, doc as never))),
+  createModification: (liveId: string) => call(commands.createModification(liveId)),
+  getDraft: (id: string) => call(commands.getDraft(id)),
+  stageDraft: (id: string, baseRevision: number, doc: DraftDocument) =>
+    call(commands.stageDraft(id, baseRevision, doc)),
+  saveDraft: (id: string, baseRevision: number | null, doc: DraftDocument) =>
+    call(commands.saveDraft(id, baseRevision, doc)),
   deleteDraft: (id: string) => call(commands.deleteDraft(id)),
   draftRevisions: (id: string) => call(commands.draftRevisions(id)),
   diffRevisions: (id: string, from: number, to: number) =>
     call(commands.diffRevisions(id, from, to)),
   diffLive: (id: string) => call(commands.diffLive(id)),
-  restoreRevision: async (id: string, revision: number) =>
-    asDraft(await call(commands.restoreRevision(id, revision))),
-  attachFile: async (file: File) =>
-    (await call(commands.attachFile(file.name, await base64Of(file)))) as unknown as Attachment,
-  getSupport: async () => (await call(commands.getSupport())) as unknown as SupportView,
+  restoreRevision: (id: string, revision: number) => call(commands.restoreRevision(id, revision)),
+  attachFile: async (file: File) => call(commands.attachFile(file.name, await base64Of(file))),
+  getSupport: () => call(commands.getSupport()),
   listForms: () => call(commands.listForms()),
-  getForm: async (id: string) => (await call(commands.getForm(id))) as unknown as FormView,
-  newForm: async () => (await call(commands.newForm())) as unknown as FormView,
-  saveForm: async (form: RequestForm) => (await call(commands.saveForm(form as never))) as unknown as FormView,
+  getForm: (id: string) => call(commands.getForm(id)),
+  newForm: () => call(commands.newForm()),
+  saveForm: (form: RequestForm) => call(commands.saveForm(form)),
   /** Asks where to save (the shell opens the system dialog), then writes the template; resolves
    * to the path, or null if cancelled. */
-  exportTemplate: (id: string, format: "xlsx" | "docx", lang: string) =>
+  exportTemplate: (id: string, format: TemplateFormat, lang: Language) =>
     call(commands.exportTemplate(id, format, lang)),
   /** Asks for a filled template (the shell opens the system dialog), then checks it in a child
    * process; resolves to null if cancelled. */
   checkTemplate: () => call(commands.checkTemplate()),
-  saveSupport: async (baseRevision: number | null, info: SupportInfo) =>
-    (await call(commands.saveSupport(baseRevision, info as never))) as unknown as SupportView,
+  saveSupport: (baseRevision: number | null, info: SupportInfo) =>
+    call(commands.saveSupport(baseRevision, info)),
 };
