@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
+import type { DraftDocument } from "../src/lib/backend/formats";
 import { installIpcMock, ipcCalls } from "./ipc-mock";
 
-const draft = {
+const draft: DraftDocument = {
   format: "koodesk.product-draft",
   format_version: 1,
   kind: "release",
@@ -30,7 +31,7 @@ test("edits are autosaved, with lint messages next to the field", async ({ page 
   await expect(page.locator("[data-rule='name.required']")).toHaveCount(0);
   const s = await saves(page);
   expect(s.length).toBe(1);
-  expect((s[0]!.args.doc as typeof draft).product.basic.name).toBe("Database Migration");
+  expect((s[0]!.args.doc as typeof draft).product.basic?.name).toBe("Database Migration");
   expect(s[0]!.args.baseRevision).toBe(1);
 });
 
@@ -41,12 +42,12 @@ test("a typed SKU price reaches the document", async ({ page }) => {
   await expect(page.getByTestId("save-status")).toHaveAttribute("data-state", "saved");
   await expect.poll(async () => (await saves(page)).length).toBeGreaterThan(0);
   const last = (await saves(page)).at(-1)!;
-  expect((last.args.doc as typeof draft).product.specifications[0]!.skus[0]!.price).toBe("4999");
+  expect((last.args.doc as typeof draft).product.specifications?.[0]?.skus?.[0]?.price).toBe("4999");
   await expect(page.getByTestId("spec-0-price-0")).toHaveValue("4999");
 });
 
 test("the list searches as you type and New product opens the editor", async ({ page }) => {
-  const named = (name: string) => ({ ...draft, product: { ...draft.product, basic: { ...draft.product.basic, name } } });
+  const named = (name: string): DraftDocument => ({ ...draft, product: { ...draft.product, basic: { ...draft.product.basic, name } } });
   await installIpcMock(page, { drafts: { "d-1": named("Database Migration"), "d-2": named("Backup Vault") } });
   await page.goto("/#/products");
   await expect(page.getByTestId("draft-row")).toHaveCount(2);

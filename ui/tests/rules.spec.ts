@@ -1,10 +1,11 @@
 import { expect, test } from "@playwright/test";
+import type { DraftDocument, Product } from "../src/lib/backend/formats";
 import { installIpcMock, ipcCalls } from "./ipc-mock";
 
 // Hints that quote a limit take it from the ruleset the backend reports, never from the
 // translation files; a modification may change the delivery method.
 
-const product = {
+const product: Product = {
   basic: { name: "CloudMove", version: "V1.0", logo: null, delivery: { method: "saas", associated_asset: "asset-1", involves_service_supervision: false } },
   details: { overview: "", description: "", highlights: [], customer_cases: [] },
   qualification: { eula: null, after_sales_group: null, user_guide: null, business_letter: null, software_copyright: null },
@@ -12,8 +13,8 @@ const product = {
   public_sales: true,
   specifications: [],
 };
-const release = { format: "koodesk.product-draft", format_version: 1, kind: "release", product };
-const modification = { ...release, kind: "modification", live_product_id: "PROD-SAAS-0001", live: product };
+const release: DraftDocument = { format: "koodesk.product-draft", format_version: 1, kind: "release", product };
+const modification: DraftDocument = { ...release, kind: "modification", live_product_id: "PROD-SAAS-0001", live: product };
 
 const limits = { logo_width: 256, logo_height: 200, logo_max_mb: 4, min_service_hours_per_day: 9, min_service_days_per_week: 6, stall_days: 7 };
 
@@ -43,7 +44,7 @@ test("a modification offers the delivery method and starts the new method's fiel
   await expect(page.locator("#f-product_basic_delivery_delivery_process textarea")).toBeVisible();
   await expect(page.getByTestId("save-status")).toHaveAttribute("data-state", "saved");
   const saved = (await ipcCalls(page)).filter((c) => c.cmd === "save_draft").at(-1);
-  expect((saved?.args.doc as typeof release).product.basic.delivery).toEqual({ method: "license", delivery_process: "" });
+  expect((saved?.args.doc as typeof release).product.basic?.delivery).toEqual({ method: "license", delivery_process: "" });
 
   // A release has no such choice: its method was picked when it was created.
   await page.goto("/#/products/d-2");
