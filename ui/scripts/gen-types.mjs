@@ -10,8 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const schemas = join(here, "../../docs/schemas");
 export const OUTPUT = join(here, "../src/lib/backend/formats.ts");
 
-const BANNER =
-  "// Generated from docs/schemas/*.schema.json by `npm run gen:types`. Do not edit.\n";
+const BANNER = "// Generated from docs/schemas/*.schema.json by `npm run gen:types`. Do not edit.\n";
 
 export async function generate() {
   const parts = [BANNER];

@@ -7,13 +7,33 @@ const draft: DraftDocument = {
   format_version: 1,
   kind: "release",
   product: {
-    basic: { name: "", version: "", logo: null, delivery: { method: "professional_service", service_flow: null, avg_delivery_days: null, request_templates: [] } },
+    basic: {
+      name: "",
+      version: "",
+      logo: null,
+      delivery: { method: "professional_service", service_flow: null, avg_delivery_days: null, request_templates: [] },
+    },
     details: { overview: "", description: "", highlights: [], customer_cases: [] },
-    qualification: { eula: null, after_sales_group: null, user_guide: null, business_letter: null, software_copyright: null },
+    qualification: {
+      eula: null,
+      after_sales_group: null,
+      user_guide: null,
+      business_letter: null,
+      software_copyright: null,
+    },
     seo: { title: "", keywords: [], description: "" },
     public_sales: true,
     specifications: [
-      { id: "s1", name: "Standard", billing_modes: ["one_time"], pricing: "simple", attributes: [], skus: [{ billing_mode: "one_time", options: {}, price: "0.00" }], removed: false, application_asset: "" },
+      {
+        id: "s1",
+        name: "Standard",
+        billing_modes: ["one_time"],
+        pricing: "simple",
+        attributes: [],
+        skus: [{ billing_mode: "one_time", options: {}, price: "0.00" }],
+        removed: false,
+        application_asset: "",
+      },
     ],
   },
 };
@@ -47,7 +67,10 @@ test("a typed SKU price reaches the document", async ({ page }) => {
 });
 
 test("the list searches as you type and New product opens the editor", async ({ page }) => {
-  const named = (name: string): DraftDocument => ({ ...draft, product: { ...draft.product, basic: { ...draft.product.basic, name } } });
+  const named = (name: string): DraftDocument => ({
+    ...draft,
+    product: { ...draft.product, basic: { ...draft.product.basic, name } },
+  });
   await installIpcMock(page, { drafts: { "d-1": named("Database Migration"), "d-2": named("Backup Vault") } });
   await page.goto("/#/products");
   await expect(page.getByTestId("draft-row")).toHaveCount(2);
@@ -77,5 +100,13 @@ test("Services & support adds a group and saves it", async ({ page }) => {
   await page.goto("/#/products/support");
   await page.getByTestId("add-group").click();
   await page.getByTestId("support-group").getByRole("textbox").first().fill("Migration support");
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __support?: { after_sales_groups: { name: string }[] } }).__support?.after_sales_groups[0]?.name)).toBe("Migration support");
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          (window as unknown as { __support?: { after_sales_groups: { name: string }[] } }).__support
+            ?.after_sales_groups[0]?.name,
+      ),
+    )
+    .toBe("Migration support");
 });

@@ -11,7 +11,13 @@ import type { DraftDocument, RequestForm, Sku, SupportInfo } from "../src/lib/ba
 type Commands = typeof commands;
 /** What a command answers when it succeeds. */
 type Answer<K extends keyof Commands> =
-  Awaited<ReturnType<Commands[K]>> extends infer R ? (R extends { status: "ok"; data: infer D } ? D : R extends { status: "error" } ? never : R) : never;
+  Awaited<ReturnType<Commands[K]>> extends infer R
+    ? R extends { status: "ok"; data: infer D }
+      ? D
+      : R extends { status: "error" }
+        ? never
+        : R
+    : never;
 /** `getSettings` → `get_settings`: the name the UI invokes. */
 type Snake<S extends string> = S extends `${infer H}${infer T}`
   ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
@@ -77,7 +83,15 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
     const findings = (doc: DraftDocument): Wire["get_draft"]["findings"] =>
       doc.product.basic?.name
         ? []
-        : [{ rule: "name.required", severity: "error", path: "product.basic.name", en: "Enter the product name.", "zh-CN": "请输入商品名称。" }];
+        : [
+            {
+              rule: "name.required",
+              severity: "error",
+              path: "product.basic.name",
+              en: "Enter the product name.",
+              "zh-CN": "请输入商品名称。",
+            },
+          ];
     const draft = (id: string) => {
       const d = drafts.get(id);
       if (!d) throw { code: "not_found", message: `no draft ${id}` };
@@ -86,9 +100,23 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
     const view = (id: string): Wire["get_draft"] => {
       const d = draft(id);
       const f = findings(d.doc);
-      return { id, revision: d.revision, doc: d.doc, findings: f, errors: f.length, warnings: 0, updated_at: "2026-11-22T10:00:00Z" };
+      return {
+        id,
+        revision: d.revision,
+        doc: d.doc,
+        findings: f,
+        errors: f.length,
+        warnings: 0,
+        updated_at: "2026-11-22T10:00:00Z",
+      };
     };
-    const formView = (f: RequestForm, problems: string[] = []): Wire["get_form"] => ({ id: f.id, version: f.version, issued: false, form: f, problems });
+    const formView = (f: RequestForm, problems: string[] = []): Wire["get_form"] => ({
+      id: f.id,
+      version: f.version,
+      issued: false,
+      form: f,
+      problems,
+    });
     const titleOf = (f: RequestForm) => (typeof f.title === "string" ? f.title : (f.title.en ?? ""));
     const emptySupport: SupportInfo = {
       business_contact: { name: "", phone: "", email: "" },
@@ -135,21 +163,43 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
       test_connection: (args) => {
         const a = accounts.find((x) => x.id === args.id);
         if (a?.name.includes("Typo"))
-          throw { code: "marketplace", message: "Incorrect app authentication information: the signature does not match" };
-        return { base_url: "https://mkt-intl.myhuaweicloud.com/", elapsed_ms: 42, test_order: "MOCKPERIODYEARNEW", order_found: true, message: "The gateway accepted your key and found the test order MOCKPERIODYEARNEW." };
+          throw {
+            code: "marketplace",
+            message: "Incorrect app authentication information: the signature does not match",
+          };
+        return {
+          base_url: "https://mkt-intl.myhuaweicloud.com/",
+          elapsed_ms: 42,
+          test_order: "MOCKPERIODYEARNEW",
+          order_found: true,
+          message: "The gateway accepted your key and found the test order MOCKPERIODYEARNEW.",
+        };
       },
       draft_options: () => ({
         methods: [
-          { method: "professional_service", billing_modes: ["monthly", "yearly", "one_time"], traded: true, software: false },
+          {
+            method: "professional_service",
+            billing_modes: ["monthly", "yearly", "one_time"],
+            traded: true,
+            software: false,
+          },
           { method: "license", billing_modes: ["monthly", "yearly", "one_time"], traded: true, software: true },
           { method: "saas", billing_modes: ["monthly", "yearly", "pay_per_use"], traded: true, software: true },
         ],
         preset_attribute_names: ["appName", "version", "os", "mode"],
         max_after_sales_groups: 6,
         limits: {
-          ruleset_version: 2, name_max_chars: 60, logo_width: 120, logo_height: 120, logo_max_mb: 5,
-          min_service_hours_per_day: 8, min_service_days_per_week: 5, stall_days: 5, rejection_limit: 3,
-          completion_delay_hours: 3, ...o.limits,
+          ruleset_version: 2,
+          name_max_chars: 60,
+          logo_width: 120,
+          logo_height: 120,
+          logo_max_mb: 5,
+          min_service_hours_per_day: 8,
+          min_service_days_per_week: 5,
+          stall_days: 5,
+          rejection_limit: 3,
+          completion_delay_hours: 3,
+          ...o.limits,
         },
       }),
       live_products: () => [],
@@ -159,8 +209,17 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
           .filter((id) => !q || (draft(id).doc.product.basic?.name ?? "").toLowerCase().includes(q))
           .map((id) => {
             const v = view(id);
-            return { id, kind: v.doc.kind, name: v.doc.product.basic?.name ?? "", delivery_method: v.doc.product.basic?.delivery?.method ?? "professional_service",
-              revision: v.revision, errors: v.errors, warnings: 0, state: v.errors ? "has_errors" : "ready", updated_at: v.updated_at };
+            return {
+              id,
+              kind: v.doc.kind,
+              name: v.doc.product.basic?.name ?? "",
+              delivery_method: v.doc.product.basic?.delivery?.method ?? "professional_service",
+              revision: v.revision,
+              errors: v.errors,
+              warnings: 0,
+              state: v.errors ? "has_errors" : "ready",
+              updated_at: v.updated_at,
+            };
           });
       },
       create_draft: () => {
@@ -168,7 +227,12 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         const first = [...drafts.values()][0]?.doc;
         const doc: DraftDocument = first
           ? structuredClone(first)
-          : { format: "koodesk.product-draft", format_version: 1, kind: "release", product: { basic: { name: "" }, specifications: [] } };
+          : {
+              format: "koodesk.product-draft",
+              format_version: 1,
+              kind: "release",
+              product: { basic: { name: "" }, specifications: [] },
+            };
         doc.product.basic = { ...doc.product.basic, name: "" };
         drafts.set(id, { revision: 1, doc });
         return view(id);
@@ -190,10 +254,29 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         return { revision: Number(args.baseRevision ?? 0) + 1, info, findings: [] };
       },
       list_forms: () =>
-        [...forms.values()].map((f) => ({ id: f.id, version: f.version, title: titleOf(f), fields: 1, issued: false, updated_at: "2026-11-22T10:00:00Z" })),
+        [...forms.values()].map((f) => ({
+          id: f.id,
+          version: f.version,
+          title: titleOf(f),
+          fields: 1,
+          issued: false,
+          updated_at: "2026-11-22T10:00:00Z",
+        })),
       new_form: () => {
-        const f: RequestForm = { id: "request-form-1", version: 1, title: { en: "Service request", "zh-CN": "服务需求" }, instructions: "", contact: "",
-          sections: [{ key: "details", title: "Details", fields: [{ key: "company", label: "Company name", type: "text", required: true }] }] };
+        const f: RequestForm = {
+          id: "request-form-1",
+          version: 1,
+          title: { en: "Service request", "zh-CN": "服务需求" },
+          instructions: "",
+          contact: "",
+          sections: [
+            {
+              key: "details",
+              title: "Details",
+              fields: [{ key: "company", label: "Company name", type: "text", required: true }],
+            },
+          ],
+        };
         forms.set(f.id, f);
         return formView(f);
       },
@@ -209,14 +292,22 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         return formView(f, keys.some((k) => !k) ? ["sections[0].fields: a key is missing"] : []);
       },
       export_template: (args) => `/home/seller/${String(args.id)}.${String(args.format)}`,
-      check_template: () => ({ file: "/home/seller/filled.xlsx", form_id: "request-form-1", version: 1, form_title: "Service request",
-        values: { company: "Acme Ltd" }, errors: [{ key: "start", label: "Start date", row: null, location: "Request!B6", message: "required" }] }),
+      check_template: () => ({
+        file: "/home/seller/filled.xlsx",
+        form_id: "request-form-1",
+        version: 1,
+        form_title: "Service request",
+        values: { company: "Acme Ltd" },
+        errors: [{ key: "start", label: "Start date", row: null, location: "Request!B6", message: "required" }],
+      }),
     };
 
     function saveAccount(id: string, raw: unknown, adding: boolean): Wire["add_account"] {
       const input = raw as { name: string; site: string; ak: string; sk: string };
-      if (!input.name.trim()) throw { code: "invalid_input", message: "Give the account a name, e.g. your company's.", field: "name" };
-      if (adding && (!input.ak || !input.sk)) throw { code: "invalid_input", message: "Enter the access key (AK).", field: "ak" };
+      if (!input.name.trim())
+        throw { code: "invalid_input", message: "Give the account a name, e.g. your company's.", field: "name" };
+      if (adding && (!input.ak || !input.sk))
+        throw { code: "invalid_input", message: "Enter the access key (AK).", field: "ak" };
       const existing = accounts.find((a) => a.id === id);
       if (existing) Object.assign(existing, { name: input.name.trim(), site: input.site });
       else accounts.push({ id, name: input.name.trim(), site: input.site });

@@ -6,17 +6,40 @@ import { installIpcMock, ipcCalls } from "./ipc-mock";
 // translation files; a modification may change the delivery method.
 
 const product: Product = {
-  basic: { name: "CloudMove", version: "V1.0", logo: null, delivery: { method: "saas", associated_asset: "asset-1", involves_service_supervision: false } },
+  basic: {
+    name: "CloudMove",
+    version: "V1.0",
+    logo: null,
+    delivery: { method: "saas", associated_asset: "asset-1", involves_service_supervision: false },
+  },
   details: { overview: "", description: "", highlights: [], customer_cases: [] },
-  qualification: { eula: null, after_sales_group: null, user_guide: null, business_letter: null, software_copyright: null },
+  qualification: {
+    eula: null,
+    after_sales_group: null,
+    user_guide: null,
+    business_letter: null,
+    software_copyright: null,
+  },
   seo: { title: "", keywords: [], description: "" },
   public_sales: true,
   specifications: [],
 };
 const release: DraftDocument = { format: "koodesk.product-draft", format_version: 1, kind: "release", product };
-const modification: DraftDocument = { ...release, kind: "modification", live_product_id: "PROD-SAAS-0001", live: product };
+const modification: DraftDocument = {
+  ...release,
+  kind: "modification",
+  live_product_id: "PROD-SAAS-0001",
+  live: product,
+};
 
-const limits = { logo_width: 256, logo_height: 200, logo_max_mb: 4, min_service_hours_per_day: 9, min_service_days_per_week: 6, stall_days: 7 };
+const limits = {
+  logo_width: 256,
+  logo_height: 200,
+  logo_max_mb: 4,
+  min_service_hours_per_day: 9,
+  min_service_days_per_week: 6,
+  stall_days: 7,
+};
 
 for (const lang of ["en", "zh-CN"] as const) {
   test(`hints quote the ruleset in force (${lang})`, async ({ page }) => {
@@ -27,10 +50,14 @@ for (const lang of ["en", "zh-CN"] as const) {
     await expect(page.locator("#f-product_basic_logo")).not.toContainText("120");
 
     await page.goto("/#/products/support");
-    await expect(page.getByText(lang === "en" ? "at least 9 hours a day, 6 days a week" : "每天至少 9 小时、每周 6 天")).toBeVisible();
+    await expect(
+      page.getByText(lang === "en" ? "at least 9 hours a day, 6 days a week" : "每天至少 9 小时、每周 6 天"),
+    ).toBeVisible();
 
     await page.goto("/#/orders");
-    await expect(page.getByText(lang === "en" ? "more than 7 days without an update" : "超过 7 天未更新")).toBeVisible();
+    await expect(
+      page.getByText(lang === "en" ? "more than 7 days without an update" : "超过 7 天未更新"),
+    ).toBeVisible();
   });
 }
 
@@ -44,7 +71,10 @@ test("a modification offers the delivery method and starts the new method's fiel
   await expect(page.locator("#f-product_basic_delivery_delivery_process textarea")).toBeVisible();
   await expect(page.getByTestId("save-status")).toHaveAttribute("data-state", "saved");
   const saved = (await ipcCalls(page)).filter((c) => c.cmd === "save_draft").at(-1);
-  expect((saved?.args.doc as typeof release).product.basic?.delivery).toEqual({ method: "license", delivery_process: "" });
+  expect((saved?.args.doc as typeof release).product.basic?.delivery).toEqual({
+    method: "license",
+    delivery_process: "",
+  });
 
   // A release has no such choice: its method was picked when it was created.
   await page.goto("/#/products/d-2");

@@ -13,7 +13,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   run       install what is missing, build the UI and the app, and open Koodesk
-  test      install what is missing, then fmt, clippy, svelte-check and every test
+  test      install what is missing, then fmt, UI lint, clippy, svelte-check and every test
   bench     start-up time and idle memory against a bare Tauri window (Linux, Xvfb)
   soak      the long trials: 500 kill -9 trials of the editor's saves, the hostile corpus
   bindings  regenerate ui/src/lib/backend/bindings.ts from the Rust types";

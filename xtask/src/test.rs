@@ -27,6 +27,10 @@ pub fn run() -> Result<()> {
     setup::build_ui()?;
     done("UI build");
 
+    step("UI format and lint (Prettier, ESLint with the Svelte plugin)");
+    sh::run(&mut npm(&["run", "lint"]))?;
+    done("UI lint");
+
     step("svelte-check (types of the UI)");
     sh::run(&mut npm(&["run", "check"]))?;
     done("svelte-check");

@@ -4,9 +4,7 @@ import type { Lang } from "./i18n/index.svelte";
 
 /** Findings whose path is `path` or lies inside it (`path.x`, `path[0]`). */
 export function findingsAt(findings: FindingDto[], path: string): FindingDto[] {
-  return findings.filter(
-    (f) => f.path === path || f.path.startsWith(`${path}.`) || f.path.startsWith(`${path}[`),
-  );
+  return findings.filter((f) => f.path === path || f.path.startsWith(`${path}.`) || f.path.startsWith(`${path}[`));
 }
 
 /** Findings exactly at `path` (for fields whose children have their own places). */

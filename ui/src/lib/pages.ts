@@ -1,14 +1,7 @@
 // The pages of the main window, in navigation order. Ctrl+1 … Ctrl+6 open them.
 import type { MessageKey } from "./i18n/index.svelte";
 
-export const PAGES = [
-  "products",
-  "applications",
-  "orders",
-  "templates",
-  "notifications",
-  "settings",
-] as const;
+export const PAGES = ["products", "applications", "orders", "templates", "notifications", "settings"] as const;
 
 export type PageId = (typeof PAGES)[number];
 
@@ -34,7 +27,12 @@ export function subFromHash(hash: string): string {
 }
 
 /** The page a Ctrl+digit shortcut opens, if any. */
-export function pageForShortcut(e: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): PageId | null {
+export function pageForShortcut(e: {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+}): PageId | null {
   if (!(e.ctrlKey || e.metaKey) || e.altKey) return null;
   const n = Number.parseInt(e.key, 10);
   return n >= 1 && n <= PAGES.length ? (PAGES[n - 1] ?? null) : null;

@@ -71,7 +71,6 @@ export type {
   SupportView,
 };
 
-
 /** A failure reported by the Rust side, in the one wire shape `{ code, message, field? }`. */
 export class BackendError extends Error {
   readonly code: ApiError["code"];
@@ -113,8 +112,7 @@ export const backend = {
   uiReady: () => commands.uiReady(),
   quit: () => commands.quitApp(),
   restoreLatestBackup: () => call(commands.restoreLatestBackup(false)),
-  onSettingsChanged: (cb: (s: Settings) => void) =>
-    events.settingsChanged.listen((e) => cb(e.payload)),
+  onSettingsChanged: (cb: (s: Settings) => void) => events.settingsChanged.listen((e) => cb(e.payload)),
   /** The Demo marketplace came up or the seller switched accounts. */
   onMarketplaceChanged: (cb: () => void) => events.marketplaceChanged.listen(() => cb()),
   /** The shell is about to quit: save everything pending, then call `flushDone(token)`. */
@@ -140,8 +138,7 @@ export const backend = {
     call(commands.saveDraft(id, baseRevision, doc)),
   deleteDraft: (id: string) => call(commands.deleteDraft(id)),
   draftRevisions: (id: string) => call(commands.draftRevisions(id)),
-  diffRevisions: (id: string, from: number, to: number) =>
-    call(commands.diffRevisions(id, from, to)),
+  diffRevisions: (id: string, from: number, to: number) => call(commands.diffRevisions(id, from, to)),
   diffLive: (id: string) => call(commands.diffLive(id)),
   restoreRevision: (id: string, revision: number) => call(commands.restoreRevision(id, revision)),
   attachFile: async (file: File) => call(commands.attachFile(file.name, await base64Of(file))),
@@ -157,6 +154,5 @@ export const backend = {
   /** Asks for a filled template (the shell opens the system dialog), then checks it in a child
    * process; resolves to null if cancelled. */
   checkTemplate: () => call(commands.checkTemplate()),
-  saveSupport: (baseRevision: number | null, info: SupportInfo) =>
-    call(commands.saveSupport(baseRevision, info)),
+  saveSupport: (baseRevision: number | null, info: SupportInfo) => call(commands.saveSupport(baseRevision, info)),
 };

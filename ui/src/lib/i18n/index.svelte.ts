@@ -22,7 +22,5 @@ export function setLang(next: Lang): void {
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const text = catalogs[current][key] ?? en[key];
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

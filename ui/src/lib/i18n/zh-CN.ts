@@ -58,7 +58,8 @@ export const zhCN: Record<MessageKey, string> = {
   "profile.demoHint": "本机练习数据，不会提交到云商店",
   "profile.account": "{name}",
   "settings.accounts": "云商店账号",
-  "settings.accounts.hint": "Koodesk 使用账号的访问密钥（AK/SK）为每个请求签名。密钥保存在系统钥匙串中，绝不写入 Koodesk 的文件。",
+  "settings.accounts.hint":
+    "Koodesk 使用账号的访问密钥（AK/SK）为每个请求签名。密钥保存在系统钥匙串中，绝不写入 Koodesk 的文件。",
   "settings.accounts.demoName": "演示云商店",
   "settings.accounts.demoSite": "内置：带有示例商品和订单的练习用云商店",
   "settings.accounts.demoBadge": "演示",
@@ -95,8 +96,7 @@ export const zhCN: Record<MessageKey, string> = {
   "lang.zh-CN": "简体中文",
 
   "error.title": "Koodesk 无法打开数据",
-  "error.damaged":
-    "数据库文件已损坏。没有任何内容被修改或删除。请恢复备份或将该文件移走，然后重新启动 Koodesk。",
+  "error.damaged": "数据库文件已损坏。没有任何内容被修改或删除。请恢复备份或将该文件移走，然后重新启动 Koodesk。",
   "error.newer": "这些数据由更新版本的 Koodesk 写入。请升级 Koodesk 后再打开。",
   "error.generic": "出现了问题。",
   "error.details": "详细信息",
