@@ -137,7 +137,8 @@ fn a_modification_cannot_rewrite_the_live_copy_it_was_made_from() {
     let changes = drafts::diff_live(&c, &v.id).unwrap();
     assert!(changes
         .iter()
-        .any(|c| c.path == "specifications[id=SPEC-1001]" && c.kind == koodesk_api::dto::ChangeKind::Removed));
+        .any(|c| c.path == "specifications[id=SPEC-1001]"
+            && c.kind == koodesk_api::dto::ChangeKind::Removed));
 }
 
 #[test]

@@ -243,12 +243,70 @@ fn is_loopback_host(host: &str) -> bool {
 
 /// Runs a mutation once per client token: a repeat with the same body gets the first answer, a
 /// repeat with another body is refused. The answer is stored with the change, atomically.
-pub(crate) fn mutate<Req: DeserializeOwned, Res: Serialize>(
+/// A write request: it names the client token that makes it idempotent.
+pub(crate) trait Tokened {
+    fn client_token(&self) -> &str;
+}
+
+macro_rules! tokened {
+    ($($t:ty),*) => {$(
+        impl Tokened for $t {
+            fn client_token(&self) -> &str {
+                &self.client_token
+            }
+        }
+    )*};
+}
+tokened!(CreateApplication, Withdraw, OrderAction, UploadAttachment);
+
+/// What a write handler starts from: the shared state and the access key the signature named.
+pub(crate) struct Writer {
+    shared: Arc<Shared>,
+    ak: String,
+}
+
+impl axum::extract::FromRequestParts<Arc<Shared>> for Writer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        shared: &Arc<Shared>,
+    ) -> Result<Self, Self::Rejection> {
+        let ak = parts
+            .extensions
+            .get::<AccessKey>()
+            .cloned()
+            .ok_or_else(|| {
+                gateway_error(
+                    StatusCode::UNAUTHORIZED,
+                    "APIG.0301",
+                    "Incorrect app authentication information: the request is not signed.",
+                )
+            })?;
+        Ok(Writer {
+            shared: shared.clone(),
+            ak: ak.0,
+        })
+    }
+}
+
+impl Writer {
+    /// Runs `f` once for the request's client token (see [`mutate`]).
+    pub(crate) fn write<Req: DeserializeOwned + Tokened, Res: Serialize>(
+        &self,
+        route: &str,
+        body: &[u8],
+        f: impl FnOnce(&Sim, &Connection, &Req, i64) -> Outcome<Res>,
+    ) -> Response {
+        mutate(&self.shared, &self.ak, route, body, f)
+    }
+}
+
+fn mutate<Req: DeserializeOwned + Tokened, Res: Serialize>(
     s: &Shared,
     ak: &str,
     route: &str,
     body: &[u8],
-    token: impl Fn(&Req) -> &str,
     f: impl FnOnce(&Sim, &Connection, &Req, i64) -> Outcome<Res>,
 ) -> Response {
     let req: Req = match serde_json::from_slice(body) {
@@ -259,7 +317,7 @@ pub(crate) fn mutate<Req: DeserializeOwned, Res: Serialize>(
             ))))
         }
     };
-    let client_token = token(&req).trim().to_owned();
+    let client_token = req.client_token().trim().to_owned();
     if client_token.is_empty() || client_token.len() > 64 {
         return outcome::<()>(Err(Refusal::invalid(
             "clientToken is mandatory (1 to 64 characters).",

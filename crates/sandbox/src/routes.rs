@@ -6,14 +6,13 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::Extension;
 use koodesk_market::contract::*;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::gateway::{mutate, outcome, AccessKey};
+use crate::gateway::{outcome, Writer};
 use crate::sim::{attachments, parse_ts, Outcome, Refusal};
 use crate::{db, seed, Shared, ATTACHMENT_LIMIT};
 
@@ -74,6 +73,29 @@ fn paging(q: &PageQuery) -> Outcome<Paging> {
     })
 }
 
+/// One page of a table's entities changed since `p.since` (oldest change first), and how many
+/// there are in all.
+fn page_of<T: serde::de::DeserializeOwned>(
+    tx: &Connection,
+    table: &str,
+    id_col: &str,
+    p: &Paging,
+) -> Outcome<(u32, Vec<T>)> {
+    let total = count(
+        tx,
+        &format!("SELECT COUNT(*) FROM {table} WHERE updated_at >= ?1"),
+        [p.since],
+    )?;
+    let items = db::all(
+        tx,
+        &format!(
+            "SELECT json FROM {table} WHERE updated_at >= ?1 ORDER BY updated_at, {id_col} LIMIT ?2 OFFSET ?3"
+        ),
+        params![p.since, p.limit, p.offset],
+    )?;
+    Ok((total, items))
+}
+
 fn count(tx: &Connection, sql: &str, p: impl rusqlite::Params) -> Outcome<u32> {
     Ok(tx.query_row(sql, p, |r| r.get::<_, i64>(0))? as u32)
 }
@@ -128,17 +150,7 @@ pub(crate) async fn list_products(
     Query(q): Query<PageQuery>,
 ) -> Response {
     read(&s, |tx, _| {
-        let p = paging(&q)?;
-        let total = count(
-            tx,
-            "SELECT COUNT(*) FROM products WHERE updated_at >= ?1",
-            [p.since],
-        )?;
-        let products = db::all(
-            tx,
-            "SELECT json FROM products WHERE updated_at >= ?1 ORDER BY updated_at, product_id LIMIT ?2 OFFSET ?3",
-            params![p.since, p.limit, p.offset],
-        )?;
+        let (total, products) = page_of(tx, "products", "product_id", &paging(&q)?)?;
         Ok(ProductList { total, products })
     })
 }
@@ -198,17 +210,10 @@ pub(crate) async fn get_attachment(
 ) -> Response {
     read(&s, |tx, _| {
         use base64::Engine as _;
-        let row: Option<(String, Vec<u8>)> = tx
-            .query_row(
-                "SELECT json, content FROM attachments WHERE attachment_id = ?1",
-                [&id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (json, content) =
-            row.ok_or_else(|| Refusal::not_found(format!("Attachment {id} does not exist.")))?;
+        let (attachment, content) = attachments::load(tx, &id)?
+            .ok_or_else(|| Refusal::not_found(format!("Attachment {id} does not exist.")))?;
         Ok(AttachmentContent {
-            attachment: db::from_json(&json)?,
+            attachment,
             content: base64::engine::general_purpose::STANDARD.encode(content),
         })
     })
@@ -219,17 +224,7 @@ pub(crate) async fn list_orders(
     Query(q): Query<PageQuery>,
 ) -> Response {
     read(&s, |tx, _| {
-        let p = paging(&q)?;
-        let total = count(
-            tx,
-            "SELECT COUNT(*) FROM orders WHERE updated_at >= ?1",
-            [p.since],
-        )?;
-        let service_orders = db::all(
-            tx,
-            "SELECT json FROM orders WHERE updated_at >= ?1 ORDER BY updated_at, order_id LIMIT ?2 OFFSET ?3",
-            params![p.since, p.limit, p.offset],
-        )?;
+        let (total, service_orders) = page_of(tx, "orders", "order_id", &paging(&q)?)?;
         Ok(ServiceOrderList {
             total,
             service_orders,
@@ -289,76 +284,38 @@ pub(crate) async fn events(State(s): State<Arc<Shared>>, Query(q): Query<EventQu
     })
 }
 
-pub(crate) async fn create_application(
-    State(s): State<Arc<Shared>>,
-    Extension(ak): Extension<AccessKey>,
-    body: Bytes,
-) -> Response {
-    mutate(
-        &s,
-        &ak.0,
-        "POST /isv/applications",
-        &body,
-        |r: &CreateApplication| &r.client_token,
-        |sim, tx, req, now| {
-            sim.create_application(tx, req, now)
-                .map(|application| ApplicationData { application })
-        },
-    )
+pub(crate) async fn create_application(w: Writer, body: Bytes) -> Response {
+    w.write("POST /isv/applications", &body, |sim, tx, req, now| {
+        sim.create_application(tx, req, now)
+            .map(|application| ApplicationData { application })
+    })
 }
 
 pub(crate) async fn withdraw_application(
-    State(s): State<Arc<Shared>>,
-    Extension(ak): Extension<AccessKey>,
+    w: Writer,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
     let route = format!("POST /isv/applications/{id}/withdraw");
-    mutate(
-        &s,
-        &ak.0,
-        &route,
-        &body,
-        |r: &Withdraw| &r.client_token,
-        |sim, tx, req, now| {
-            sim.withdraw(tx, &id, req, now)
-                .map(|application| ApplicationData { application })
-        },
-    )
+    w.write(&route, &body, |sim, tx, req, now| {
+        sim.withdraw(tx, &id, req, now)
+            .map(|application| ApplicationData { application })
+    })
 }
 
-pub(crate) async fn act_on_order(
-    State(s): State<Arc<Shared>>,
-    Extension(ak): Extension<AccessKey>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn act_on_order(w: Writer, Path(id): Path<String>, body: Bytes) -> Response {
     let route = format!("POST /isv/service-orders/{id}/actions");
-    mutate(
-        &s,
-        &ak.0,
-        &route,
-        &body,
-        |r: &OrderAction| &r.client_token,
-        |sim, tx, req, now| {
-            sim.seller_action(tx, &id, req, now)
-                .map(|service_order| ServiceOrderData { service_order })
-        },
-    )
+    w.write(&route, &body, |sim, tx, req, now| {
+        sim.seller_action(tx, &id, req, now)
+            .map(|service_order| ServiceOrderData { service_order })
+    })
 }
 
-pub(crate) async fn upload_attachment(
-    State(s): State<Arc<Shared>>,
-    Extension(ak): Extension<AccessKey>,
-    body: Bytes,
-) -> Response {
-    mutate(
-        &s,
-        &ak.0,
+pub(crate) async fn upload_attachment(w: Writer, body: Bytes) -> Response {
+    w.write(
         "POST /isv/attachments",
         &body,
-        |r: &UploadAttachment| &r.client_token,
-        |_, tx, req, now| {
+        |_, tx, req: &UploadAttachment, now| {
             use base64::Engine as _;
             let content = base64::engine::general_purpose::STANDARD
                 .decode(req.content.as_bytes())

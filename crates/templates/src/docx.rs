@@ -14,7 +14,7 @@ use docx_rs::{
 use koodesk_domain::form::RequestForm;
 
 use crate::strings::s;
-use crate::strings::{accepted, label_text};
+use crate::strings::{help_text, label_text};
 use crate::{Options, TemplateError};
 
 /// The bookmark in the answer cell of field `f` of section `s` (0-based).
@@ -30,6 +30,17 @@ pub fn header_bookmark(section: usize, field: usize) -> String {
 const FULL_WIDTH: usize = 9600;
 const SIZE_BODY: usize = 20; // half-points: 10 pt
 const SIZE_SMALL: usize = 17;
+
+/// A small grey italic line under a table or the instructions.
+fn note(t: &str) -> Paragraph {
+    Paragraph::new().add_run(
+        Run::new()
+            .italic()
+            .color("5A6474")
+            .size(SIZE_SMALL)
+            .add_text(t),
+    )
+}
 
 fn text(t: &str, size: usize) -> Paragraph {
     let mut p = Paragraph::new();
@@ -110,15 +121,7 @@ pub fn generate(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, TemplateE
                 .add_run(Run::new().add_text(&form.contact)),
         );
     }
-    doc = doc.add_paragraph(
-        Paragraph::new().add_run(
-            Run::new()
-                .italic()
-                .color("5A6474")
-                .size(SIZE_SMALL)
-                .add_text(s(lang, "required_note")),
-        ),
-    );
+    doc = doc.add_paragraph(note(s(lang, "required_note")));
 
     for (si, sec) in form.sections.iter().enumerate() {
         doc = doc.add_paragraph(
@@ -172,15 +175,7 @@ pub fn generate(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, TemplateE
                     .set_grid(vec![w; n])
                     .width(FULL_WIDTH, WidthType::Dxa),
             );
-            doc = doc.add_paragraph(
-                Paragraph::new().add_run(
-                    Run::new()
-                        .italic()
-                        .color("5A6474")
-                        .size(SIZE_SMALL)
-                        .add_text(s(lang, "table_note")),
-                ),
-            );
+            doc = doc.add_paragraph(note(s(lang, "table_note")));
         } else {
             let widths = [2800, 3400, 3400];
             let mut rows = vec![TableRow::new(vec![
@@ -191,15 +186,7 @@ pub fn generate(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, TemplateE
             for (fi, f) in sec.fields.iter().enumerate() {
                 let id = bookmark_id;
                 bookmark_id += 1;
-                let mut help = f
-                    .help
-                    .as_ref()
-                    .map(|h| h.get(lang).to_string())
-                    .unwrap_or_default();
-                if !help.is_empty() {
-                    help.push('\n');
-                }
-                help.push_str(&accepted(f, lang));
+                let mut help = help_text(f, lang, "\n");
                 if let Some(e) = &f.example {
                     help.push_str(&format!("\n{}: {e}", s(lang, "col_example")));
                 }

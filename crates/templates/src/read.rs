@@ -101,6 +101,13 @@ impl<'f> Collector<'f> {
         }
     }
 
+    /// The entries of a repeating section, when there are any.
+    fn table(&mut self, key: &str, rows: Vec<Value>) {
+        if !rows.is_empty() {
+            self.values.insert(key.to_owned(), Value::Array(rows));
+        }
+    }
+
     fn report(self, version: u32) -> ReadReport {
         ReadReport {
             form_id: self.form.id.clone(),
@@ -307,9 +314,7 @@ fn read_xlsx(
                 }
                 rows.push(Value::Object(entry));
             }
-            if !rows.is_empty() {
-                out.values.insert(sec.key.clone(), Value::Array(rows));
-            }
+            out.table(&sec.key, rows);
         }
     }
     Ok(out.report(version))
@@ -411,15 +416,7 @@ fn parse_document<R: std::io::BufRead>(
             }
             Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "bookmarkStart" => {
                 if let (true, Some(&t)) = (in_cell, open.last()) {
-                    let name = e
-                        .attributes()
-                        .flatten()
-                        .find(|a| a.key.local_name().as_ref() == "name")
-                        .and_then(|a| {
-                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                .ok()
-                                .map(|v| v.into_owned())
-                        });
+                    let name = name_attr(&e);
                     let r = doc.tables[t].len().saturating_sub(1);
                     let c = doc.tables[t]
                         .last()
@@ -465,15 +462,7 @@ fn custom_properties(xml: &str) -> Result<HashMap<String, String>, TemplateError
     loop {
         match reader.read_event().map_err(xml_error)? {
             Event::Start(e) if e.local_name().as_ref() == "property" => {
-                current = e
-                    .attributes()
-                    .flatten()
-                    .find(|a| a.key.local_name().as_ref() == "name")
-                    .and_then(|a| {
-                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .ok()
-                            .map(|v| v.into_owned())
-                    });
+                current = name_attr(&e);
             }
             Event::Text(t) => {
                 if let Some(name) = &current {
@@ -582,12 +571,22 @@ fn read_docx(
                 }
                 rows.push(Value::Object(entry));
             }
-            if !rows.is_empty() {
-                out.values.insert(sec.key.clone(), Value::Array(rows));
-            }
+            out.table(&sec.key, rows);
         }
     }
     Ok(out.report(version))
+}
+
+/// The `name` attribute of an element (a bookmark, a document property), if it has one.
+fn name_attr(e: &quick_xml::events::BytesStart) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == "name")
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 #[cfg(test)]

@@ -213,6 +213,20 @@ pub(crate) fn s(lang: &str, key: &str) -> &'static str {
     }
 }
 
+/// A field's help followed (after `sep`) by what it accepts.
+pub(crate) fn help_text(f: &Field, lang: &str, sep: &str) -> String {
+    let mut help = f
+        .help
+        .as_ref()
+        .map(|h| h.get(lang).to_string())
+        .unwrap_or_default();
+    if !help.is_empty() {
+        help.push_str(sep);
+    }
+    help.push_str(&accepted(f, lang));
+    help
+}
+
 /// A field's label, with " *" when an answer is required.
 pub(crate) fn label_text(f: &Field, lang: &str) -> String {
     let l = f.label.get(lang);

@@ -195,57 +195,26 @@ fn logo(p: &Product, rules: &Ruleset, r: &mut Report) {
 
 fn details(p: &Product, rules: &Ruleset, r: &mut Report) {
     let d = &p.details;
-    const OVERVIEW: &str = "product.details.overview";
-    if blank(&d.overview) {
-        r.add(
-            OVERVIEW_REQUIRED,
-            OVERVIEW,
-            "Write the overview.",
-            "请填写商品概述。",
-        );
-    } else {
-        let n = chars(&d.overview);
-        let lim = rules.overview;
-        if n < lim.min_chars || n > lim.max_chars {
-            r.add(
-                OVERVIEW_LENGTH,
-                OVERVIEW,
-                format!(
-                    "The overview has {n} characters; use {} to {}.",
-                    lim.min_chars, lim.max_chars
-                ),
-                format!(
-                    "概述有 {n} 个字符，应为 {}–{} 个。",
-                    lim.min_chars, lim.max_chars
-                ),
-            );
-        }
-    }
+    required_text(
+        &d.overview,
+        "product.details.overview",
+        rules.overview.min_chars,
+        rules.overview.max_chars,
+        (OVERVIEW_REQUIRED, OVERVIEW_LENGTH),
+        ("overview", "概述"),
+        r,
+    );
     const DESCRIPTION: &str = "product.details.description";
-    if blank(&d.description) {
-        r.add(
-            DESCRIPTION_REQUIRED,
-            DESCRIPTION,
-            "Write the description.",
-            "请填写商品描述。",
-        );
-    } else {
-        let n = chars(&d.description);
-        let lim = rules.description;
-        if n < lim.min_chars || n > lim.max_chars {
-            r.add(
-                DESCRIPTION_LENGTH,
-                DESCRIPTION,
-                format!(
-                    "The description has {n} characters; use {} to {}.",
-                    lim.min_chars, lim.max_chars
-                ),
-                format!(
-                    "描述有 {n} 个字符，应为 {}–{} 个。",
-                    lim.min_chars, lim.max_chars
-                ),
-            );
-        }
+    let lim = rules.description;
+    if required_text(
+        &d.description,
+        DESCRIPTION,
+        lim.min_chars,
+        lim.max_chars,
+        (DESCRIPTION_REQUIRED, DESCRIPTION_LENGTH),
+        ("description", "描述"),
+        r,
+    ) {
         if text::longest_blank_run(&d.description) > lim.max_consecutive_blank_lines {
             r.add(
                 DESCRIPTION_BLANK_LINES,
@@ -539,6 +508,38 @@ fn delivery(p: &Product, rules: &Ruleset, r: &mut Report) {
             }
         }
     }
+}
+
+/// A text the product must have, within a length: "Write the <what>." when blank, the count and
+/// the range when out of it. Returns whether there is text to check further.
+fn required_text(
+    value: &str,
+    path: &'static str,
+    min: usize,
+    max: usize,
+    (required, length): (&'static str, &'static str),
+    (en, zh): (&str, &str),
+    r: &mut Report,
+) -> bool {
+    if blank(value) {
+        r.add(
+            required,
+            path,
+            format!("Write the {en}."),
+            format!("请填写商品{zh}。"),
+        );
+        return false;
+    }
+    let n = chars(value);
+    if n < min || n > max {
+        r.add(
+            length,
+            path,
+            format!("The {en} has {n} characters; use {min} to {max}."),
+            format!("{zh}有 {n} 个字符，应为 {min}–{max} 个。"),
+        );
+    }
+    true
 }
 
 /// A request template file customers can open: an Excel workbook or a Word document.

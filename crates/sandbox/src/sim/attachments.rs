@@ -77,6 +77,19 @@ pub fn referenced(
     out
 }
 
+/// A stored file and what is known about it.
+pub fn load(tx: &Connection, id: &str) -> rusqlite::Result<Option<(AttachmentInfo, Vec<u8>)>> {
+    let row: Option<(String, Vec<u8>)> = tx
+        .query_row(
+            "SELECT json, content FROM attachments WHERE attachment_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(json, content)| Ok((db::from_json(&json)?, content)))
+        .transpose()
+}
+
 /// Whether a file with this content was stored.
 pub fn is_stored(tx: &Connection, sha256_hex: &str) -> rusqlite::Result<bool> {
     Ok(db::get::<AttachmentInfo>(
@@ -111,18 +124,9 @@ pub(crate) fn request_attachments(
     let mut out = Vec::new();
     for t in request_templates {
         let Some(file) = &t.file else { continue };
-        let id = attachment_id(&file.sha256);
-        let row: Option<(String, Vec<u8>)> = tx
-            .query_row(
-                "SELECT json, content FROM attachments WHERE attachment_id = ?1",
-                [&id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((json, template)) = row else {
+        let Some((info, template)) = load(tx, &attachment_id(&file.sha256))? else {
             continue;
         };
-        let info: AttachmentInfo = db::from_json(&json)?;
         match fill_template(tx, seed, key, &info, &template)? {
             Some((name, bytes)) => out.push(store(
                 tx,

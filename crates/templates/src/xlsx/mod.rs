@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
 
 mod style;
 
-use crate::strings::{accepted, label_text, s};
+use crate::strings::{accepted, help_text, label_text, s};
 use crate::{Options, TemplateError};
 use style::{answer_format, cut, formats, row_height, Formats};
 
@@ -233,15 +233,7 @@ fn build(form: &RequestForm, opts: &Options) -> Result<Vec<u8>, XlsxError> {
                     crate::prefill_single_value(opts, &f.key),
                     answer_format(f, &fm),
                 )?;
-                let mut help = f
-                    .help
-                    .as_ref()
-                    .map(|h| h.get(lang).to_string())
-                    .unwrap_or_default();
-                if !help.is_empty() {
-                    help.push_str(" — ");
-                }
-                help.push_str(&accepted(f, lang));
+                let help = help_text(f, lang, " — ");
                 ws.write_string_with_format(row, 2, &help, &fm.help)?;
                 let h = row_height(&[(&label_text(f, lang), 34.0), (&help, 58.0)]);
                 let h = if matches!(f.kind, FieldType::Multiline { .. }) {
