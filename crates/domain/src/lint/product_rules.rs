@@ -233,14 +233,15 @@ fn details(p: &Product, rules: &Ruleset, r: &mut Report) {
         }
     }
     let hl = rules.highlights;
-    if d.highlights.len() > hl.max_count {
-        r.add(
-            HIGHLIGHTS_COUNT,
-            "product.details.highlights",
-            format!("Keep at most {} highlights.", hl.max_count),
-            format!("亮点最多 {} 条。", hl.max_count),
-        );
-    }
+    let n = d.highlights.len();
+    too_many(
+        n,
+        hl.max_count,
+        HIGHLIGHTS_COUNT,
+        "product.details.highlights",
+        ("highlights", "条亮点"),
+        r,
+    );
     for (i, h) in d.highlights.iter().enumerate() {
         let path = format!("product.details.highlights[{i}]");
         if blank(&h.title) || blank(&h.text) {
@@ -267,14 +268,15 @@ fn details(p: &Product, rules: &Ruleset, r: &mut Report) {
         }
     }
     let cc = rules.customer_cases;
-    if d.customer_cases.len() > cc.max_count {
-        r.add(
-            CASES_COUNT,
-            "product.details.customer_cases",
-            format!("Keep at most {} customer cases.", cc.max_count),
-            format!("客户案例最多 {} 个。", cc.max_count),
-        );
-    }
+    let n = d.customer_cases.len();
+    too_many(
+        n,
+        cc.max_count,
+        CASES_COUNT,
+        "product.details.customer_cases",
+        ("customer cases", "个客户案例"),
+        r,
+    );
     for (i, c) in d.customer_cases.iter().enumerate() {
         let path = format!("product.details.customer_cases[{i}]");
         if blank(&c.customer) || blank(&c.title) || blank(&c.text) {
@@ -507,6 +509,25 @@ fn delivery(p: &Product, rules: &Ruleset, r: &mut Report) {
                 );
             }
         }
+    }
+}
+
+/// A list longer than the ruleset allows.
+fn too_many(
+    n: usize,
+    max: usize,
+    rule: &'static str,
+    path: &'static str,
+    (en, zh): (&str, &str),
+    r: &mut Report,
+) {
+    if n > max {
+        r.add(
+            rule,
+            path,
+            format!("Keep at most {max} {en} (there are {n})."),
+            format!("最多 {max} {zh}（现有 {n}）。"),
+        );
     }
 }
 
