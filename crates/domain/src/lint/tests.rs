@@ -857,6 +857,8 @@ fn names_are_blocked_only_for_a_real_price_version_or_phone_number() {
         ("Upgrade to PostgreSQL 16.2", NAME_VERSION_NUMBER),
         ("Free Migration Assessment", NAME_OFFER),
         ("免费迁移评估", NAME_OFFER),
+        ("双11 大促 迁移服务", NAME_OFFER),
+        ("限时迁移评估", NAME_OFFER),
     ] {
         let f = name_findings(warned);
         assert!(

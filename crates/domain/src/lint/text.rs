@@ -30,7 +30,7 @@ re!(
 // Words that read as an offer without naming a price.
 re!(
     OFFER_IN_NAME,
-    r"(?i)\b(free|discount|sale|cheap|price|pricing)\b|免费|优惠|特价|折扣|价格|促销"
+    r"(?i)\b(free|discount|sale|cheap|price|pricing)\b|免费|优惠|特价|折扣|价格|促销|大促|秒杀|限时"
 );
 // The product's own version: V2, v2.0, Version 3, 版本 2, 2.0版, Edition 2.
 re!(
