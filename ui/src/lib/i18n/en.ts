@@ -2,6 +2,7 @@
 export const en = {
   "app.name": "Koodesk",
   "app.tagline": "KooGallery seller desk",
+  "nav.skip": "Skip to the page content",
   "nav.label": "Main navigation",
   "nav.products": "Products",
   "nav.applications": "Applications",

@@ -4,6 +4,7 @@ import type { MessageKey } from "./en";
 export const zhCN: Record<MessageKey, string> = {
   "app.name": "Koodesk",
   "app.tagline": "云商店卖家工作台",
+  "nav.skip": "跳到页面内容",
   "nav.label": "主导航",
   "nav.products": "商品",
   "nav.applications": "申请",

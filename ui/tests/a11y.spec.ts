@@ -1,0 +1,119 @@
+// The accessibility gate: axe-core (WCAG 2.0/2.1 A and AA plus best practices) over every page and
+// every state the mock can produce, in both languages; any serious or critical violation fails.
+// Pages added later are listed in STATES as they are built.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import type { DraftDocument } from "../src/lib/backend/formats";
+import { installIpcMock } from "./ipc-mock";
+
+const draft: DraftDocument = {
+  format: "koodesk.product-draft",
+  format_version: 1,
+  kind: "release",
+  product: {
+    basic: {
+      name: "",
+      version: "",
+      logo: null,
+      delivery: { method: "professional_service", service_flow: null, avg_delivery_days: null, request_templates: [] },
+    },
+    details: { overview: "", description: "", highlights: [], customer_cases: [] },
+    qualification: {
+      eula: null,
+      after_sales_group: null,
+      user_guide: null,
+      business_letter: null,
+      software_copyright: null,
+    },
+    seo: { title: "", keywords: [], description: "" },
+    public_sales: true,
+    specifications: [
+      {
+        id: "s1",
+        name: "Standard",
+        billing_modes: ["one_time"],
+        pricing: "simple",
+        attributes: [],
+        skus: [{ billing_mode: "one_time", options: {}, price: "0.00" }],
+        removed: false,
+        application_asset: "",
+      },
+    ],
+  },
+};
+const named: DraftDocument = {
+  ...draft,
+  product: { ...draft.product, basic: { ...draft.product.basic, name: "Database Migration" } },
+};
+const saas: DraftDocument = {
+  ...named,
+  kind: "modification",
+  live_product_id: "PROD-SAAS-0001",
+  product: {
+    ...named.product,
+    basic: {
+      ...named.product.basic,
+      delivery: { method: "saas", associated_asset: "a-1", involves_service_supervision: true },
+    },
+  },
+};
+saas.live = saas.product;
+
+/** (name, where to go, what to do there before checking) */
+const STATES: [string, string, (page: Page) => Promise<void>][] = [
+  ["products list", "/#/products", async (p) => void (await expect(p.getByTestId("draft-row")).toHaveCount(3))],
+  ["new product chooser", "/#/products", async (p) => p.getByTestId("new-product").click()],
+  ["modify chooser", "/#/products", async (p) => p.getByTestId("modify-live").click()],
+  [
+    "editor with errors",
+    "/#/products/d-1",
+    async (p) => void (await expect(p.getByTestId("finding").first()).toBeVisible()),
+  ],
+  ["editor without errors", "/#/products/d-2", async (p) => void (await expect(p.getByTestId("f-name")).toBeVisible())],
+  ["modification editor", "/#/products/d-3", async (p) => void (await expect(p.getByTestId("f-method")).toBeVisible())],
+  ["services and support", "/#/products/support", async (p) => p.getByTestId("add-group").click()],
+  ["templates list", "/#/templates", async () => {}],
+  [
+    "form editor",
+    "/#/templates",
+    async (p) => {
+      await p.getByTestId("new-form").click();
+      await expect(p.getByTestId("form-title-en")).toBeVisible();
+    },
+  ],
+  ["settings", "/#/settings", async () => {}],
+  [
+    "remove-account confirmation",
+    "/#/settings",
+    async (p) => {
+      await p.getByTestId("account-add").click();
+      await p.getByTestId("account-name").fill("Acme");
+      await p.getByTestId("account-ak").fill("AK");
+      await p.getByTestId("account-sk").fill("SK");
+      await p.getByTestId("account-save").click();
+      await p.getByTestId("account-Acme").getByTestId("account-remove").click();
+      await expect(p.getByRole("alertdialog")).toBeVisible();
+    },
+  ],
+  ["applications", "/#/applications", async () => {}],
+  ["service orders", "/#/orders", async () => {}],
+  ["notifications", "/#/notifications", async () => {}],
+];
+
+for (const language of ["en", "zh-CN"] as const) {
+  for (const [name, url, arrange] of STATES) {
+    test(`axe: ${name} (${language}) has no serious or critical violation`, async ({ page }) => {
+      await installIpcMock(page, { language, drafts: { "d-1": draft, "d-2": named, "d-3": saas } });
+      await page.goto(url);
+      await expect(page.getByTestId("page")).toBeVisible();
+      await arrange(page);
+      const result = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+        .analyze();
+      const bad = result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
+      expect(bad, bad.join("\n")).toEqual([]);
+    });
+  }
+}
