@@ -397,3 +397,36 @@ pub fn close_window_like_a_user(title: &str) -> Result<usize> {
         Ok(asked)
     }
 }
+
+/// Runs axe-core (the copy the UI's Playwright gate uses, `ui/node_modules/axe-core`) in the real
+/// window with the same rules, and returns its serious and critical violations, one line each.
+pub async fn axe_violations(c: &Client) -> Result<Vec<String>> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&path)
+        .with_context(|| format!("axe-core is not installed at {}", path.display()))?;
+    c.execute(&source, vec![])
+        .await
+        .context("loading axe-core")?;
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: { type: 'tag', values:
+                 ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+               .then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.impact + ' ' + v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(' | '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .context("running axe-core")?;
+    Ok(found
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use koodesk_e2e::{
-    click, kill_app, screenshot, type_into, wait_attr, wait_for, wait_for_text, wait_gone, Driver,
+    axe_violations, click, kill_app, screenshot, type_into, wait_attr, wait_for, wait_for_text,
+    wait_gone, Driver,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -16,6 +17,10 @@ async fn a_draft_survives_the_app_being_killed_right_after_an_edit() -> anyhow::
     let driver = Driver::start(&data, &tmp.path().join("home")).await?;
 
     let c = driver.launch().await?;
+    // The accessibility gate, once in WebKitGTK too: the Products page and the editor.
+    wait_for(&c, "[data-testid=new-product]").await?;
+    let products = axe_violations(&c).await?;
+    assert!(products.is_empty(), "Products page: {products:#?}");
     click(&c, "[data-testid=new-product]").await?;
     click(&c, "[data-testid=new-professional_service]").await?;
     wait_for(&c, "[data-testid=f-name]").await?;
@@ -27,6 +32,8 @@ async fn a_draft_survives_the_app_being_killed_right_after_an_edit() -> anyhow::
         counts.contains("errors"),
         "a new draft has errors: {counts}"
     );
+    let editor = axe_violations(&c).await?;
+    assert!(editor.is_empty(), "the editor: {editor:#?}");
 
     type_into(&c, "[data-testid=f-name]", "Database Migration Service").await?;
     type_into(&c, "[data-testid=f-version]", "v0.1").await?;
