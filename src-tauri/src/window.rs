@@ -20,6 +20,8 @@ pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
         .min_inner_size(880.0, 560.0)
         // Keep the webview's own storage inside the data folder too.
         .data_directory(data.webview())
+        // Ctrl + / Ctrl − / Ctrl 0 zoom the page (Tauri leaves them off by default).
+        .zoom_hotkeys_enabled(true)
         .visible(false)
         .build()?;
 

@@ -35,6 +35,55 @@ async fn a_draft_survives_the_app_being_killed_right_after_an_edit() -> anyhow::
     let editor = axe_violations(&c).await?;
     assert!(editor.is_empty(), "the editor: {editor:#?}");
 
+    // Zoom from the keyboard: Ctrl + five times is 200 %, Ctrl 0 goes back.
+    let width = |c: &fantoccini::Client| {
+        let c = c.clone();
+        async move {
+            let v = c.execute("return window.innerWidth;", vec![]).await?;
+            anyhow::Ok(v.as_f64().unwrap_or(0.0))
+        }
+    };
+    let before = width(&c).await?;
+    let body = c.find(Locator::Css("body")).await?;
+    for _ in 0..5 {
+        body.send_keys("\u{E009}=\u{E009}").await?;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let mut zoomed = width(&c).await?;
+    while zoomed > before * 0.6 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        zoomed = width(&c).await?;
+    }
+    assert!(
+        zoomed <= before * 0.6,
+        "Ctrl + did not zoom: {before} -> {zoomed}"
+    );
+    screenshot(&c, "editor-zoom-200").await?;
+    let overflow: f64 = c
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await?
+        .as_f64()
+        .unwrap_or(0.0);
+    eprintln!("zoom: {before} -> {zoomed} css px, horizontal overflow {overflow}");
+    assert!(
+        overflow <= 1.0,
+        "at 200 % the editor scrolls sideways by {overflow} px"
+    );
+    body.send_keys("\u{E009}0\u{E009}").await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while width(&c).await? < before - 1.0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        width(&c).await? >= before - 1.0,
+        "Ctrl 0 did not reset the zoom"
+    );
+    // An element holds the WebDriver session: let it go before the app is killed below.
+    drop(body);
+
     type_into(&c, "[data-testid=f-name]", "Database Migration Service").await?;
     type_into(&c, "[data-testid=f-version]", "v0.1").await?;
     type_into(
