@@ -262,29 +262,17 @@ mod tests {
         for (i, sku) in s.skus.iter_mut().enumerate() {
             sku.price = Money::from_cents(1000 + i as u64);
         }
-        let pro_yearly_eu = s
-            .skus
-            .iter()
-            .find(|k| {
-                k.billing_mode == BillingMode::Yearly
-                    && k.options["edition"] == "Pro"
-                    && k.options["region"] == "EU"
-            })
-            .unwrap()
-            .price;
+        let pro_yearly_eu = |k: &&Sku| {
+            k.billing_mode == BillingMode::Yearly
+                && k.options["edition"] == "Pro"
+                && k.options["region"] == "EU"
+        };
+        let before = s.skus.iter().find(pro_yearly_eu).unwrap().price;
         s.attributes[0] = edition(&["Pro", "Ultimate"]);
         s.regenerate_skus();
         assert_eq!(s.skus.len(), 2 * 2 * 2);
-        let kept = s
-            .skus
-            .iter()
-            .find(|k| {
-                k.billing_mode == BillingMode::Yearly
-                    && k.options["edition"] == "Pro"
-                    && k.options["region"] == "EU"
-            })
-            .unwrap();
-        assert_eq!(kept.price, pro_yearly_eu);
+        let kept = s.skus.iter().find(pro_yearly_eu).unwrap();
+        assert_eq!(kept.price, before);
         assert!(s
             .skus
             .iter()

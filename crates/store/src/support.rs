@@ -38,15 +38,17 @@ impl Store {
             }
         }
         let next = current + 1;
+        // The current copy and its revision, from the same row of values.
+        let row = params![account, next, doc];
         tx.execute(
             "INSERT INTO support_info (account, revision, doc) VALUES (?1, ?2, ?3)
              ON CONFLICT (account) DO UPDATE SET revision = excluded.revision, doc = excluded.doc,
                  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            params![account, next, doc],
+            row,
         )?;
         tx.execute(
             "INSERT INTO support_revisions (account, revision, doc) VALUES (?1, ?2, ?3)",
-            params![account, next, doc],
+            row,
         )?;
         audit::record(&tx, "support_info", account, "save", &next.to_string())?;
         tx.commit()?;
