@@ -201,13 +201,8 @@ async fn public_sales_off_hides_the_product_and_a_modification_lists_it_again() 
 #[tokio::test]
 async fn an_offline_product_cannot_be_modified() {
     let w = World::with(3, true, ClientConfig::default()).await;
-    let products = w
-        .client
-        .list_products(&Page::first(100))
-        .await
-        .expect("products");
+    let products = w.products().await;
     let offline = products
-        .products
         .iter()
         .find(|p| p.status == ProductStatus::Offline)
         .expect("the demo has an offline product");

@@ -106,13 +106,7 @@ async fn a_customer_returns_a_filled_copy_of_the_request_template() {
         .admin_post("/admin/products", json!({ "product": product }))
         .await;
     let live: LiveProduct = serde_json::from_value(v["product"].clone()).expect("product");
-    let order = w.new_order(&live.product_id).await;
-    w.jump(31 * HOUR).await;
-    let o = w
-        .client
-        .get_service_order(&order.order_id)
-        .await
-        .expect("order");
+    let o = w.requested_order(&live.product_id).await;
     let request = o.request.expect("the customer sent a request");
     assert_eq!(request.attachments.len(), 1, "{:?}", request.attachments);
     let filled = &request.attachments[0];

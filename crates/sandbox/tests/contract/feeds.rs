@@ -85,12 +85,7 @@ async fn events_page_with_a_cursor_without_gaps_or_repeats() {
 #[tokio::test]
 async fn the_demo_has_every_state_and_one_order_near_the_five_day_line() {
     let w = World::with(1, true, ClientConfig::default()).await;
-    let products = w
-        .client
-        .list_products(&Page::first(100))
-        .await
-        .expect("products")
-        .products;
+    let products = w.products().await;
     for s in [
         ProductStatus::Online,
         ProductStatus::Hidden,
@@ -213,20 +208,14 @@ async fn a_file_backed_sandbox_keeps_its_state_and_clock_across_restarts() {
 #[tokio::test]
 async fn the_demos_hidden_product_has_public_sales_off() {
     let w = World::with(3, true, ClientConfig::default()).await;
-    let products = w
-        .client
-        .list_products(&Page::first(100))
-        .await
-        .expect("products");
+    let products = w.products().await;
     let hidden: Vec<_> = products
-        .products
         .iter()
         .filter(|p| p.status == ProductStatus::Hidden)
         .collect();
     assert_eq!(hidden.len(), 1);
     assert!(!hidden[0].product.public_sales);
     for p in products
-        .products
         .iter()
         .filter(|p| p.status == ProductStatus::Online)
     {

@@ -174,6 +174,25 @@ impl World {
         self.client.get_product(&id).await.expect("live product")
     }
 
+    /// Every live product (the demo has fewer than 100).
+    async fn products(&self) -> Vec<LiveProduct> {
+        self.client
+            .list_products(&Page::first(100))
+            .await
+            .expect("products")
+            .products
+    }
+
+    /// A new order of `product_id`, once its customer has sent the request (within 31 hours).
+    async fn requested_order(&self, product_id: &str) -> ServiceOrder {
+        let order = self.new_order(product_id).await;
+        self.jump(31 * HOUR).await;
+        self.client
+            .get_service_order(&order.order_id)
+            .await
+            .expect("order")
+    }
+
     async fn live_product(&self, product: Product) -> LiveProduct {
         let v = self
             .admin_post("/admin/products", json!({ "product": product }))

@@ -247,13 +247,7 @@ async fn deliver_until_accepted(
     token: &str,
     enabling: Option<&str>,
 ) -> ServiceOrder {
-    let order = w.new_order(&product.product_id).await;
-    w.jump(31 * HOUR).await;
-    let mut o = w
-        .client
-        .get_service_order(&order.order_id)
-        .await
-        .expect("order");
+    let mut o = w.requested_order(&product.product_id).await;
     assert_eq!(o.flow_state, FlowState::RequestSubmitted);
     o = w
         .client
@@ -321,13 +315,7 @@ async fn the_usage_period_starts_at_the_enabling_time_else_at_acceptance() {
     assert_ne!(o.usage_period_starts_at, o.accepted_at);
 
     // A bad enabling time is refused, with nothing changed.
-    let order = w.new_order(&product.product_id).await;
-    w.jump(31 * HOUR).await;
-    let o = w
-        .client
-        .get_service_order(&order.order_id)
-        .await
-        .expect("order");
+    let o = w.requested_order(&product.product_id).await;
     let o = w
         .client
         .act_on_order(
