@@ -1,5 +1,6 @@
 // The accessibility gate: axe-core (WCAG 2.0/2.1 A and AA plus best practices) over every page and
-// every state the mock can produce, in both languages; any serious or critical violation fails.
+// every state the mock can produce, in both languages and both themes; any serious or critical
+// violation fails.
 // Pages added later are listed in STATES as they are built.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
@@ -100,20 +101,24 @@ const STATES: [string, string, (page: Page) => Promise<void>][] = [
   ["notifications", "/#/notifications", async () => {}],
 ];
 
-for (const language of ["en", "zh-CN"] as const) {
-  for (const [name, url, arrange] of STATES) {
-    test(`axe: ${name} (${language}) has no serious or critical violation`, async ({ page }) => {
-      await installIpcMock(page, { language, drafts: { "d-1": draft, "d-2": named, "d-3": saas } });
-      await page.goto(url);
-      await expect(page.getByTestId("page")).toBeVisible();
-      await arrange(page);
-      const result = await new AxeBuilder({ page })
-        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-        .analyze();
-      const bad = result.violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
-      expect(bad, bad.join("\n")).toEqual([]);
-    });
+for (const colorScheme of ["light", "dark"] as const) {
+  for (const language of ["en", "zh-CN"] as const) {
+    for (const [name, url, arrange] of STATES) {
+      test(`axe: ${name} (${language}, ${colorScheme}) has no serious or critical violation`, async ({ page }) => {
+        await page.emulateMedia({ colorScheme });
+        await installIpcMock(page, { language, drafts: { "d-1": draft, "d-2": named, "d-3": saas } });
+        await page.goto(url);
+        await expect(page.locator("html")).toHaveAttribute("data-theme", colorScheme);
+        await expect(page.getByTestId("page")).toBeVisible();
+        await arrange(page);
+        const result = await new AxeBuilder({ page })
+          .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+          .analyze();
+        const bad = result.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
+        expect(bad, bad.join("\n")).toEqual([]);
+      });
+    }
   }
 }

@@ -166,3 +166,20 @@ test("the remove-account confirmation takes focus on Cancel, closes on Escape an
   await expect(remove).toBeFocused();
   await expect(page.getByTestId("account-Acme")).toBeVisible();
 });
+
+test("the theme follows the system until the seller picks one in Settings, and the pick sticks", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "dark" });
+  await installIpcMock(page);
+  await page.goto("/#/settings");
+  const html = page.locator("html");
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  await expect(html).toHaveAttribute("data-theme", "light");
+  await page.getByTestId("theme-dark").check();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await page.reload();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await expect(page.getByTestId("theme-dark")).toBeChecked();
+  await page.getByTestId("theme-system").check();
+  await expect(html).toHaveAttribute("data-theme", "light");
+});

@@ -45,6 +45,11 @@ export const en = {
   "notifications.empty.how": "You are up to date.",
 
   "settings.subtitle": "Language, data and this installation",
+  "settings.theme": "Appearance",
+  "settings.theme.hint": "Light or dark colours; by default Koodesk follows your system.",
+  "theme.system": "Follow the system",
+  "theme.light": "Light",
+  "theme.dark": "Dark",
   "settings.language": "Language",
   "settings.language.hint": "Koodesk follows your system's language unless you choose one.",
   "settings.language.system": "Follow the system ({lang})",

@@ -47,6 +47,11 @@ export const zhCN: Record<MessageKey, string> = {
   "notifications.empty.how": "您已处理完所有消息。",
 
   "settings.subtitle": "语言、数据与本机安装",
+  "settings.theme": "外观",
+  "settings.theme.hint": "浅色或深色；默认跟随系统设置。",
+  "theme.system": "跟随系统",
+  "theme.light": "浅色",
+  "theme.dark": "深色",
   "settings.language": "语言",
   "settings.language.hint": "除非您另行选择，Koodesk 跟随系统语言。",
   "settings.language.system": "跟随系统（{lang}）",
