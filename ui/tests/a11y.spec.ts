@@ -4,61 +4,19 @@
 // Pages added later are listed in STATES as they are built.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import type { DraftDocument } from "../src/lib/backend/formats";
+import { modificationOf, oneTimeSpec, releaseDraft } from "./drafts";
 import { installIpcMock } from "./ipc-mock";
 
-const draft: DraftDocument = {
-  format: "koodesk.product-draft",
-  format_version: 1,
-  kind: "release",
-  product: {
-    basic: {
-      name: "",
-      version: "",
-      logo: null,
-      delivery: { method: "professional_service", service_flow: null, avg_delivery_days: null, request_templates: [] },
-    },
-    details: { overview: "", description: "", highlights: [], customer_cases: [] },
-    qualification: {
-      eula: null,
-      after_sales_group: null,
-      user_guide: null,
-      business_letter: null,
-      software_copyright: null,
-    },
-    seo: { title: "", keywords: [], description: "" },
-    public_sales: true,
-    specifications: [
-      {
-        id: "s1",
-        name: "Standard",
-        billing_modes: ["one_time"],
-        pricing: "simple",
-        attributes: [],
-        skus: [{ billing_mode: "one_time", options: {}, price: "0.00" }],
-        removed: false,
-        application_asset: "",
-      },
-    ],
-  },
-};
-const named: DraftDocument = {
-  ...draft,
-  product: { ...draft.product, basic: { ...draft.product.basic, name: "Database Migration" } },
-};
-const saas: DraftDocument = {
-  ...named,
-  kind: "modification",
-  live_product_id: "PROD-SAAS-0001",
-  product: {
-    ...named.product,
-    basic: {
-      ...named.product.basic,
-      delivery: { method: "saas", associated_asset: "a-1", involves_service_supervision: true },
-    },
-  },
-};
-saas.live = saas.product;
+const draft = releaseDraft({ specs: [oneTimeSpec] });
+const named = releaseDraft({ name: "Database Migration", specs: [oneTimeSpec] });
+const saas = modificationOf(
+  releaseDraft({
+    name: "Database Migration",
+    delivery: { method: "saas", associated_asset: "a-1", involves_service_supervision: true },
+    specs: [oneTimeSpec],
+  }),
+  "PROD-SAAS-0001",
+);
 
 /** (name, where to go, what to do there before checking) */
 const STATES: [string, string, (page: Page) => Promise<void>][] = [

@@ -1,42 +1,9 @@
 import { expect, test } from "@playwright/test";
 import type { DraftDocument } from "../src/lib/backend/formats";
+import { oneTimeSpec, releaseDraft } from "./drafts";
 import { installIpcMock, ipcCalls } from "./ipc-mock";
 
-const draft: DraftDocument = {
-  format: "koodesk.product-draft",
-  format_version: 1,
-  kind: "release",
-  product: {
-    basic: {
-      name: "",
-      version: "",
-      logo: null,
-      delivery: { method: "professional_service", service_flow: null, avg_delivery_days: null, request_templates: [] },
-    },
-    details: { overview: "", description: "", highlights: [], customer_cases: [] },
-    qualification: {
-      eula: null,
-      after_sales_group: null,
-      user_guide: null,
-      business_letter: null,
-      software_copyright: null,
-    },
-    seo: { title: "", keywords: [], description: "" },
-    public_sales: true,
-    specifications: [
-      {
-        id: "s1",
-        name: "Standard",
-        billing_modes: ["one_time"],
-        pricing: "simple",
-        attributes: [],
-        skus: [{ billing_mode: "one_time", options: {}, price: "0.00" }],
-        removed: false,
-        application_asset: "",
-      },
-    ],
-  },
-};
+const draft = releaseDraft({ specs: [oneTimeSpec] });
 
 async function saves(page: import("@playwright/test").Page) {
   return (await ipcCalls(page)).filter((c) => c.cmd === "save_draft");

@@ -2,49 +2,18 @@
 // one Tab stop per radio group with arrow keys inside, a skip link, focus on the new page's heading,
 // and Escape plus focus return for every pop-up.
 import { expect, test, type Page } from "@playwright/test";
-import type { DraftDocument } from "../src/lib/backend/formats";
+import { oneTimeSpec, releaseDraft } from "./drafts";
 import { installIpcMock } from "./ipc-mock";
 
-const draft: DraftDocument = {
-  format: "koodesk.product-draft",
-  format_version: 1,
-  kind: "release",
-  product: {
-    basic: {
-      name: "",
-      version: "",
-      logo: null,
-      delivery: {
-        method: "professional_service",
-        service_flow: "standard",
-        avg_delivery_days: null,
-        request_templates: [],
-      },
-    },
-    details: { overview: "", description: "", highlights: [], customer_cases: [] },
-    qualification: {
-      eula: null,
-      after_sales_group: null,
-      user_guide: null,
-      business_letter: null,
-      software_copyright: null,
-    },
-    seo: { title: "", keywords: [], description: "" },
-    public_sales: true,
-    specifications: [
-      {
-        id: "s1",
-        name: "Standard",
-        billing_modes: ["one_time"],
-        pricing: "simple",
-        attributes: [],
-        skus: [{ billing_mode: "one_time", options: {}, price: "0.00" }],
-        removed: false,
-        application_asset: "",
-      },
-    ],
+const draft = releaseDraft({
+  delivery: {
+    method: "professional_service",
+    service_flow: "standard",
+    avg_delivery_days: null,
+    request_templates: [],
   },
-};
+  specs: [oneTimeSpec],
+});
 
 /** The focused element's focus ring: its outline width in px (0 when there is none). */
 async function ring(page: Page): Promise<{ tag: string; width: number; label: string }> {

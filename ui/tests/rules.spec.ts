@@ -1,36 +1,16 @@
 import { expect, test } from "@playwright/test";
-import type { DraftDocument, Product } from "../src/lib/backend/formats";
+import { modificationOf, releaseDraft } from "./drafts";
 import { installIpcMock, ipcCalls } from "./ipc-mock";
 
 // Hints that quote a limit take it from the ruleset the backend reports, never from the
 // translation files; a modification may change the delivery method.
 
-const product: Product = {
-  basic: {
-    name: "CloudMove",
-    version: "V1.0",
-    logo: null,
-    delivery: { method: "saas", associated_asset: "asset-1", involves_service_supervision: false },
-  },
-  details: { overview: "", description: "", highlights: [], customer_cases: [] },
-  qualification: {
-    eula: null,
-    after_sales_group: null,
-    user_guide: null,
-    business_letter: null,
-    software_copyright: null,
-  },
-  seo: { title: "", keywords: [], description: "" },
-  public_sales: true,
-  specifications: [],
-};
-const release: DraftDocument = { format: "koodesk.product-draft", format_version: 1, kind: "release", product };
-const modification: DraftDocument = {
-  ...release,
-  kind: "modification",
-  live_product_id: "PROD-SAAS-0001",
-  live: product,
-};
+const release = releaseDraft({
+  name: "CloudMove",
+  version: "V1.0",
+  delivery: { method: "saas", associated_asset: "asset-1", involves_service_supervision: false },
+});
+const modification = modificationOf(release, "PROD-SAAS-0001");
 
 const limits = {
   logo_width: 256,

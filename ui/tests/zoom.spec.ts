@@ -1,33 +1,10 @@
 // 200 % zoom of the default 1200 × 780 window is a 600 × 390 CSS-pixel page: nothing may scroll
 // sideways and the editor's form and lint summary may not overlap.
 import { expect, test, type Page } from "@playwright/test";
-import type { DraftDocument } from "../src/lib/backend/formats";
+import { releaseDraft } from "./drafts";
 import { installIpcMock } from "./ipc-mock";
 
-const draft: DraftDocument = {
-  format: "koodesk.product-draft",
-  format_version: 1,
-  kind: "release",
-  product: {
-    basic: {
-      name: "",
-      version: "",
-      logo: null,
-      delivery: { method: "professional_service", service_flow: null, avg_delivery_days: null, request_templates: [] },
-    },
-    details: { overview: "", description: "", highlights: [], customer_cases: [] },
-    qualification: {
-      eula: null,
-      after_sales_group: null,
-      user_guide: null,
-      business_letter: null,
-      software_copyright: null,
-    },
-    seo: { title: "", keywords: [], description: "" },
-    public_sales: true,
-    specifications: [],
-  },
-};
+const draft = releaseDraft();
 
 async function sideways(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
