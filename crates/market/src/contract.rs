@@ -3,7 +3,7 @@
 //! as in KooGallery's documented APIs. Unknown fields are ignored when reading, so the marketplace
 //! may add fields without breaking Koodesk.
 
-use koodesk_domain::product::Product;
+use koodesk_domain::product::{ListingStatus, Product};
 use koodesk_domain::spec::BillingMode;
 use koodesk_domain::supervision::{FlowState, Party, SellerAction};
 use serde::{Deserialize, Serialize};
@@ -140,6 +140,27 @@ pub enum ProductStatus {
     Hidden,
     /// Removed from sale.
     Offline,
+}
+
+/// The draft format names the same statuses in its own case (`ListingStatus`, snake_case).
+impl From<ListingStatus> for ProductStatus {
+    fn from(s: ListingStatus) -> Self {
+        match s {
+            ListingStatus::Online => ProductStatus::Online,
+            ListingStatus::Hidden => ProductStatus::Hidden,
+            ListingStatus::Offline => ProductStatus::Offline,
+        }
+    }
+}
+
+impl From<ProductStatus> for ListingStatus {
+    fn from(s: ProductStatus) -> Self {
+        match s {
+            ProductStatus::Online => ListingStatus::Online,
+            ProductStatus::Hidden => ListingStatus::Hidden,
+            ProductStatus::Offline => ListingStatus::Offline,
+        }
+    }
 }
 
 /// A live product: the released content and the version of its latest approved modification.

@@ -7,7 +7,7 @@ use koodesk_domain::product::ListingStatus;
 use koodesk_market::contract::*;
 use rusqlite::{params, Connection};
 
-use super::products::{listing_status, product_status, save_product};
+use super::products::save_product;
 use super::{add_working_hours, attachments, event, parse_ts, pick, reviewer, ts};
 use super::{Outcome, Refusal, Sim, DAY};
 use crate::db;
@@ -150,7 +150,7 @@ impl Sim {
         let doc = match (&live, app.r#type) {
             (Some(l), ApplicationType::Modification) => {
                 let mut d = DraftDocument::modification(l.product_id.clone(), l.product.clone())
-                    .with_live_status(listing_status(l.status));
+                    .with_live_status(l.status.into());
                 d.product = app.snapshot.clone();
                 d
             }
@@ -177,7 +177,7 @@ impl Sim {
             let product_id = match (live, app.r#type) {
                 (Some(mut l), ApplicationType::Modification) => {
                     l.product = app.snapshot.clone();
-                    l.status = product_status(ListingStatus::on_sale(l.product.public_sales));
+                    l.status = ListingStatus::on_sale(l.product.public_sales).into();
                     l.version += 1;
                     l.updated_at = ts(at);
                     save_product(tx, &l, None)?;

@@ -41,24 +41,6 @@ pub fn order_method(p: &Product) -> Option<OrderDelivery> {
     }
 }
 
-/// The contract's name for a listing status.
-pub fn product_status(s: ListingStatus) -> ProductStatus {
-    match s {
-        ListingStatus::Online => ProductStatus::Online,
-        ListingStatus::Hidden => ProductStatus::Hidden,
-        ListingStatus::Offline => ProductStatus::Offline,
-    }
-}
-
-/// The domain's name for a product status.
-pub fn listing_status(s: ProductStatus) -> ListingStatus {
-    match s {
-        ProductStatus::Online => ListingStatus::Online,
-        ProductStatus::Hidden => ListingStatus::Hidden,
-        ProductStatus::Offline => ListingStatus::Offline,
-    }
-}
-
 impl Sim {
     /// A product released at `now`; customers start buying soon after.
     pub fn new_product(
@@ -88,7 +70,7 @@ impl Sim {
                     + (roll(self.seed, "product") % 1_000_000) * 100
                     + n as u64
             ),
-            status: product_status(ListingStatus::on_sale(product.public_sales)),
+            status: ListingStatus::on_sale(product.public_sales).into(),
             version: 1,
             updated_at: ts(now),
             product,
