@@ -178,7 +178,21 @@ pub fn endpoint(ctx: &Context, id: &str) -> Result<(Site, Credentials), ApiError
         .account(id)?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("There is no account {id}.")))?;
     let site = Site::parse(&row.site).map_err(|e| ApiError::invalid("site", e.to_string()))?;
-    let creds = ctx.secrets().get(id)?.ok_or_else(|| {
+    // Where no keychain is reachable (cron, CI), the keys may come from the environment.
+    let from_env = || match (std::env::var("KOODESK_AK"), std::env::var("KOODESK_SK")) {
+        (Ok(ak), Ok(sk)) if !ak.trim().is_empty() && !sk.trim().is_empty() => {
+            Some(Credentials::new(ak.trim(), sk.trim()))
+        }
+        _ => None,
+    };
+    let stored = match ctx.secrets().get(id) {
+        Ok(found) => found,
+        Err(e) => match from_env() {
+            Some(c) => Some(c),
+            None => return Err(e),
+        },
+    };
+    let creds = stored.or_else(from_env).ok_or_else(|| {
         ApiError::new(
             ErrorCode::Keychain,
             format!(

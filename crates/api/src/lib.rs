@@ -21,6 +21,7 @@ pub mod raw;
 pub mod session;
 pub mod settings;
 pub mod support;
+pub mod sync;
 pub mod templates;
 pub mod window;
 

@@ -28,6 +28,11 @@ pub struct DraftDocument {
     /// Modification drafts: the live product's status when the draft was made, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_status: Option<ListingStatus>,
+    /// Modification drafts: the marketplace's version of the live product the draft was made
+    /// from, if known; the modification names it, and the marketplace refuses it when the live
+    /// product has moved on since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_version: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -62,6 +67,7 @@ impl DraftDocument {
             product,
             live: None,
             live_status: None,
+            live_version: None,
         }
     }
 
@@ -75,12 +81,19 @@ impl DraftDocument {
             product: live.clone(),
             live: Some(live),
             live_status: None,
+            live_version: None,
         }
     }
 
     /// Records the live product's status (a modification of an offline product is refused).
     pub fn with_live_status(mut self, status: ListingStatus) -> Self {
         self.live_status = Some(status);
+        self
+    }
+
+    /// Records the marketplace version of the live product the draft starts from.
+    pub fn with_live_version(mut self, version: u64) -> Self {
+        self.live_version = Some(version);
         self
     }
 

@@ -33,6 +33,40 @@ impl Default for Product {
 }
 
 impl Product {
+    /// Every file the product refers to, with the draft path of the field that names it: the
+    /// logo, the qualification documents, the request template files.
+    pub fn attachments(&self) -> Vec<(&'static str, &Attachment)> {
+        let q = &self.qualification;
+        let mut out: Vec<_> = [
+            ("product.basic.logo", self.basic.logo.as_ref()),
+            ("product.qualification.eula", q.eula.as_ref()),
+            ("product.qualification.user_guide", q.user_guide.as_ref()),
+            (
+                "product.qualification.business_letter",
+                q.business_letter.as_ref(),
+            ),
+            (
+                "product.qualification.software_copyright",
+                q.software_copyright.as_ref(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(f, a)| a.map(|a| (f, a)))
+        .collect();
+        if let Delivery::ProfessionalService {
+            request_templates, ..
+        } = &self.basic.delivery
+        {
+            out.extend(
+                request_templates
+                    .iter()
+                    .filter_map(|t| t.file.as_ref())
+                    .map(|a| ("product.basic.delivery.request_templates", a)),
+            );
+        }
+        out
+    }
+
     /// A new, empty product of the given delivery method.
     pub fn new(method: DeliveryMethod) -> Self {
         Product {

@@ -147,14 +147,26 @@ impl Client {
         query: Vec<(String, String)>,
         body: Option<&impl Serialize>,
     ) -> Result<T, MarketError> {
-        let mut headers = Headers::new();
-        headers.set("Content-Type", "application/json;charset=UTF-8");
-        headers.set("User-Agent", USER_AGENT);
         let body = match body {
             Some(b) => serde_json::to_vec(b)
                 .map_err(|e| MarketError::BadSite(format!("cannot encode the request: {e}")))?,
             None => Vec::new(),
         };
+        self.call_bytes(method, path, query, body).await
+    }
+
+    /// A contract call whose body is already encoded — the outbox's stored bytes, sent again
+    /// exactly as the first time — read like every other call. `path` is under the base path.
+    pub async fn call_bytes<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        query: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Result<T, MarketError> {
+        let mut headers = Headers::new();
+        headers.set("Content-Type", "application/json;charset=UTF-8");
+        headers.set("User-Agent", USER_AGENT);
         let spec = RequestSpec {
             method: method.to_owned(),
             path: format!("{BASE_PATH}{path}"),

@@ -344,6 +344,7 @@ pub(crate) async fn upload_attachment(w: Writer, body: Bytes) -> Response {
                 ));
             }
             let info = attachments::store(tx, req.kind, name, &req.content_type, &content, now)?;
+            db::bump(tx, &format!("attachments.uploaded:{}", req.client_token), 1)?;
             Ok(AttachmentData { attachment: info })
         },
     )

@@ -34,6 +34,9 @@ fn media_type(file_name: &str, bytes: &[u8]) -> Result<&'static str, StoreError>
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     } else if bytes.starts_with(b"PK\x03\x04") && ext == "xlsx" {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else if ext == "json" && serde_json::from_slice::<serde_json::Value>(bytes).is_ok() {
+        // A request form's definition, uploaded beside the templates made from it.
+        "application/json"
     } else {
         return Err(StoreError::Rejected(format!(
             "\"{file_name}\" is not a PNG, JPEG, PDF, Word (.docx) or Excel (.xlsx) file"

@@ -12,6 +12,7 @@ mod drafts;
 mod error;
 mod forms;
 mod migrations;
+mod outbox;
 mod settings;
 mod support;
 
@@ -23,6 +24,9 @@ pub use drafts::{
 };
 pub use error::StoreError;
 pub use forms::FormRow;
+pub use outbox::{
+    Effect, NewOutboxRow, NewSubmission, OutboxRow, RemoteApplication, RemoteProduct, SubmissionRow,
+};
 
 /// The version of the SQLite library compiled in.
 pub fn sqlite_version() -> &'static str {

@@ -105,6 +105,85 @@ const MIGRATION_SQL: &[&str] = &[
         doc           TEXT NOT NULL,
         staged_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
     ) STRICT;",
+    // 6: sync. What was submitted (immutable snapshots), the outbox of calls to the marketplace,
+    // the lease that lets one process send, and the marketplace's copies (never a draft).
+    "CREATE TABLE submissions (
+        id              TEXT PRIMARY KEY NOT NULL,
+        account         TEXT NOT NULL,
+        draft_id        TEXT NOT NULL REFERENCES drafts (id),
+        draft_revision  INTEGER NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('release', 'modification')),
+        live_product_id TEXT,
+        base_version    INTEGER,
+        snapshot        TEXT NOT NULL,
+        state           TEXT NOT NULL DEFAULT 'queued'
+                        CHECK (state IN ('queued', 'sent', 'rejected', 'discarded', 'manual')),
+        application_id  TEXT,
+        message         TEXT,
+        submitted_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    ) STRICT;
+    CREATE INDEX submissions_draft ON submissions (draft_id, submitted_at);
+    CREATE TABLE outbox (
+        seq             INTEGER PRIMARY KEY,
+        account         TEXT NOT NULL,
+        client_token    TEXT NOT NULL UNIQUE,
+        op              TEXT NOT NULL,
+        entity          TEXT NOT NULL,
+        submission_id   TEXT REFERENCES submissions (id),
+        waits_for       TEXT NOT NULL DEFAULT '[]',
+        params          TEXT NOT NULL,
+        method          TEXT,
+        path            TEXT,
+        body            BLOB,
+        state           TEXT NOT NULL DEFAULT 'queued'
+                        CHECK (state IN ('queued', 'in_flight', 'done', 'rejected', 'discarded')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        response        TEXT,
+        created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    ) STRICT;
+    CREATE INDEX outbox_open ON outbox (account, state, seq);
+    CREATE TABLE sync_lease (
+        name       TEXT PRIMARY KEY NOT NULL,
+        holder     TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE sync_state (
+        account TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (account, key)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE remote_applications (
+        account        TEXT NOT NULL,
+        application_id TEXT NOT NULL,
+        product_id     TEXT,
+        status         TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        json           TEXT NOT NULL,
+        PRIMARY KEY (account, application_id)
+    ) STRICT;
+    CREATE TABLE remote_products (
+        account    TEXT NOT NULL,
+        product_id TEXT NOT NULL,
+        version    INTEGER NOT NULL,
+        status     TEXT NOT NULL,
+        json       TEXT NOT NULL,
+        PRIMARY KEY (account, product_id)
+    ) STRICT;
+    CREATE TABLE remote_events (
+        account  TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        json     TEXT NOT NULL,
+        PRIMARY KEY (account, event_id)
+    ) STRICT;
+    CREATE TABLE remote_attachments (
+        account       TEXT NOT NULL,
+        attachment_id TEXT NOT NULL,
+        PRIMARY KEY (account, attachment_id)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -134,6 +134,12 @@ impl Sim {
         app.version += 1;
         app.updated_at = ts(now);
         save_application(tx, &app, None)?;
+        db::bump(tx, "applications.withdrawn", 1)?;
+        db::bump(
+            tx,
+            &format!("applications.withdrawn:{}", req.client_token),
+            1,
+        )?;
         Ok(app)
     }
 
@@ -158,7 +164,7 @@ impl Sim {
         };
         // The reviewer asks about files; the answers are read before it decides.
         let mut uploaded = std::collections::HashMap::new();
-        for (_, a) in attachments::referenced(&app.snapshot) {
+        for (_, a) in app.snapshot.attachments() {
             uploaded.insert(a.sha256.clone(), attachments::is_stored(tx, &a.sha256)?);
         }
         let comments = reviewer::review(

@@ -41,42 +41,6 @@ pub fn store(
     Ok(info)
 }
 
-/// Every file a product refers to, with the field that names it: logo, qualification documents,
-/// request template files.
-pub fn referenced(
-    p: &koodesk_domain::product::Product,
-) -> Vec<(&'static str, &koodesk_domain::product::Attachment)> {
-    let q = &p.qualification;
-    let mut out: Vec<_> = [
-        ("product.basic.logo", p.basic.logo.as_ref()),
-        ("product.qualification.eula", q.eula.as_ref()),
-        ("product.qualification.user_guide", q.user_guide.as_ref()),
-        (
-            "product.qualification.business_letter",
-            q.business_letter.as_ref(),
-        ),
-        (
-            "product.qualification.software_copyright",
-            q.software_copyright.as_ref(),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(f, a)| a.map(|a| (f, a)))
-    .collect();
-    if let Delivery::ProfessionalService {
-        request_templates, ..
-    } = &p.basic.delivery
-    {
-        out.extend(
-            request_templates
-                .iter()
-                .filter_map(|t| t.file.as_ref())
-                .map(|a| ("product.basic.delivery.request_templates", a)),
-        );
-    }
-    out
-}
-
 /// A stored file and what is known about it.
 pub fn load(tx: &Connection, id: &str) -> rusqlite::Result<Option<(AttachmentInfo, Vec<u8>)>> {
     let row: Option<(String, Vec<u8>)> = tx

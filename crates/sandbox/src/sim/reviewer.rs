@@ -73,7 +73,7 @@ fn templates_without_file(p: &Product) -> Vec<ReviewComment> {
 
 /// Files the product refers to that were never uploaded.
 fn missing_files(p: &Product, uploaded: &dyn Fn(&str) -> bool) -> Vec<ReviewComment> {
-    super::attachments::referenced(p)
+    p.attachments()
         .into_iter()
         .filter(|(_, a)| !uploaded(&a.sha256))
         .map(|(field, a)| ReviewComment {

@@ -67,6 +67,12 @@ export interface DraftDocument {
    * Modification drafts: the live product's status when the draft was made, if known.
    */
   live_status?: ListingStatus | null;
+  /**
+   * Modification drafts: the marketplace's version of the live product the draft was made
+   * from, if known; the modification names it, and the marketplace refuses it when the live
+   * product has moved on since.
+   */
+  live_version?: number | null;
   product: Product;
 }
 /**

@@ -1,0 +1,238 @@
+//! Submit and sync through the API over a real data folder and the real sandbox on loopback:
+//! the request templates are made at submit time, everything arrives once, the review comes back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use koodesk_api::dto::AccountInput;
+use koodesk_api::keychain::MemoryKeychain;
+use koodesk_api::paths::DataDir;
+use koodesk_api::sync::{self, SyncOptions};
+use koodesk_api::{accounts, drafts, support, templates, Context, ErrorCode};
+use koodesk_market::contract::ApplicationStatus;
+use koodesk_sandbox::{Config, Sandbox};
+use serde_json::json;
+
+/// Monday 2026-11-23 09:00 UTC.
+const START: i64 = 1_795_424_400;
+
+struct Rig {
+    sandbox: Sandbox,
+    _dir: tempfile::TempDir,
+    ctx: Context,
+}
+
+impl Rig {
+    async fn new(seed: u64) -> Rig {
+        let mut c = Config::new(seed);
+        c.clock_speed = 0.0;
+        c.start = Some(START);
+        let sandbox = Sandbox::start(c).await.expect("sandbox");
+        let dir = tempfile::tempdir().expect("tmp");
+        let ctx = Context::open_with(DataDir::at(dir.path()), Arc::new(MemoryKeychain::default()))
+            .expect("context");
+        let acct = accounts::add(
+            &ctx,
+            &AccountInput {
+                name: "Seller".into(),
+                site: sandbox.base_url.clone(),
+                ak: sandbox.ak.clone(),
+                sk: sandbox.sk.clone(),
+            },
+        )
+        .expect("account");
+        accounts::switch(&ctx, &acct.id).expect("switch");
+        Rig {
+            sandbox,
+            _dir: dir,
+            ctx,
+        }
+    }
+
+    async fn sync(&self) -> koodesk_sync::Report {
+        sync::sync_account(
+            &self.ctx,
+            None,
+            SyncOptions {
+                until_idle: Some(Duration::from_secs(20)),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("sync")
+    }
+
+    async fn jump(&self, secs: i64) {
+        let r = reqwest::Client::new()
+            .post(format!("{}/admin/clock", self.sandbox.base_url))
+            .json(&json!({ "advanceSecs": secs }))
+            .send()
+            .await
+            .expect("clock");
+        assert!(r.status().is_success());
+    }
+}
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    let mut wr = enc.write_header().expect("header");
+    wr.write_image_data(&vec![40u8; (w * h * 3) as usize])
+        .expect("data");
+    drop(wr);
+    out
+}
+
+/// A professional-service release that passes the linter, whose request template is a form.
+fn ready_draft(ctx: &Context) -> (String, String) {
+    let s = support::get(ctx).expect("support");
+    let mut info = s.info.clone();
+    info["after_sales_groups"] = json!([{ "id": "g1", "name": "Support", "phone": "+49 30 1234567",
+        "email": "help@example.com", "service_days": "Monday to Friday", "service_hours": "08:00-17:00 (GMT+01:00)" }]);
+    support::save(ctx, Some(s.revision), info).expect("support saved");
+    let form = templates::new_form(ctx).expect("form");
+    let product: serde_json::Value = serde_json::from_str(include_str!(
+        "../../sandbox/fixtures/professional-service.json"
+    ))
+    .expect("fixture");
+    let v = drafts::create(ctx, "professional_service").expect("draft");
+    let mut doc = v.doc.clone();
+    doc["product"] = product;
+    doc["product"]["basic"]["logo"] =
+        drafts::attach_bytes(ctx, "logo.png", &png(120, 120)).expect("logo");
+    doc["product"]["qualification"]["user_guide"] =
+        drafts::attach_bytes(ctx, "guide.pdf", b"%PDF-1.4\n% guide\n").expect("guide");
+    doc["product"]["basic"]["delivery"]["request_templates"] =
+        json!([{ "title": "Migration request", "form_id": form.id, "file": null }]);
+    let saved = drafts::save(ctx, &v.id, None, doc).expect("saved");
+    let errors: Vec<_> = saved
+        .findings
+        .iter()
+        .filter(|f| f.severity == koodesk_api::dto::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "the draft is ready: {errors:?}");
+    (v.id, form.id)
+}
+
+#[tokio::test]
+async fn submit_makes_the_templates_and_the_release_arrives_once_then_its_review_comes_back() {
+    let rig = Rig::new(11).await;
+    let ctx = &rig.ctx;
+    let (draft, form) = ready_draft(ctx);
+    let submitted = sync::submit(ctx, &draft, true).expect("submitted");
+    // One Excel file per language of the form, from its version 1, which is now issued.
+    let langs: Vec<&str> = submitted
+        .generated
+        .iter()
+        .map(|g| g.lang.as_str())
+        .collect();
+    assert_eq!(langs, ["en", "zh-CN"]);
+    assert!(submitted
+        .generated
+        .iter()
+        .all(|g| g.form_id == form && g.form_version == 1));
+    assert!(templates::get_form(ctx, &form).expect("form").issued);
+    // Logo, guide, two templates, the form's definition; then the application.
+    assert_eq!((submitted.uploads, submitted.calls), (5, 6));
+    for g in &submitted.generated {
+        let path = koodesk_store::attachment_path(&ctx.data_dir().attachments(), &g.sha256);
+        let bytes = std::fs::read(&path).expect("the template is in the data folder");
+        let (id, version) = koodesk_templates::identify(&bytes).expect("a Koodesk template");
+        assert_eq!((id.as_str(), version), (form.as_str(), 1));
+    }
+    // A second submit while the first waits is refused: one application per product.
+    let again = sync::submit(ctx, &draft, true).expect_err("pending");
+    assert!(
+        again.message.contains("one application per product"),
+        "{}",
+        again.message
+    );
+
+    let report = rig.sync().await;
+    assert_eq!(
+        (report.open, report.done, report.rejected),
+        (0, 6, 0),
+        "{report:?}"
+    );
+    let apps = sync::applications(ctx).expect("applications");
+    assert_eq!(apps.len(), 1);
+    let app = &apps[0];
+    assert_eq!(app.application.status, ApplicationStatus::PendingApproval);
+    assert_eq!(app.draft_id.as_deref(), Some(draft.as_str()));
+    let koodesk_domain::product::Delivery::ProfessionalService {
+        request_templates, ..
+    } = &app.application.snapshot.basic.delivery
+    else {
+        panic!("a professional service");
+    };
+    let titles: Vec<&str> = request_templates.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Migration request", "Migration request (简体中文)"]
+    );
+    assert!(request_templates.iter().all(|t| t.file.is_some()));
+    // Still pending: submitting again says since when.
+    let pending = sync::submit(ctx, &draft, true).expect_err("under review");
+    assert!(
+        pending.message.contains("under review since"),
+        "{}",
+        pending.message
+    );
+
+    // Three working days later the reviewer has decided; the pull brings it back.
+    rig.jump(5 * 86_400).await;
+    let report = rig.sync().await;
+    assert!(report.pulled, "{report:?}");
+    let apps = sync::applications(ctx).expect("applications");
+    assert_eq!(
+        apps[0].application.status,
+        ApplicationStatus::Approved,
+        "{:?}",
+        apps[0].application.review_comments
+    );
+    let live = sync::remote_products(ctx).expect("live");
+    let product_id = apps[0].application.product_id.clone().expect("released");
+    let p = live
+        .iter()
+        .find(|p| p.product_id == product_id)
+        .expect("live product pulled");
+    assert_eq!(p.product.basic.name, app.application.snapshot.basic.name);
+    // The draft itself was not touched by any of it.
+    let d = drafts::get(ctx, &draft).expect("draft");
+    assert_eq!(
+        d.doc["product"]["basic"]["delivery"]["request_templates"][0]["file"],
+        json!(null)
+    );
+}
+
+#[tokio::test]
+async fn blocking_errors_and_unconfirmed_warnings_stop_a_submit_and_queue_nothing() {
+    let rig = Rig::new(12).await;
+    let ctx = &rig.ctx;
+    let empty = drafts::create(ctx, "saas").expect("draft");
+    let e = sync::submit(ctx, &empty.id, true).expect_err("errors");
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.contains("blocking problem"), "{}", e.message);
+    assert!(e.field.is_some(), "names the field");
+    let (draft, _) = ready_draft(ctx);
+    let mut doc = drafts::get(ctx, &draft).expect("draft").doc;
+    doc["product"]["basic"]["name"] = json!("CloudMove 免费 Migration Service");
+    let saved = drafts::save(ctx, &draft, None, doc).expect("saved");
+    assert!(saved
+        .findings
+        .iter()
+        .any(|f| f.severity == koodesk_api::dto::Severity::Warning));
+    let e = sync::submit(ctx, &draft, false).expect_err("warnings need confirming");
+    assert_eq!(e.field.as_deref(), Some("warnings"));
+    assert!(
+        sync::outbox(ctx, true).expect("outbox").is_empty(),
+        "nothing queued"
+    );
+    let ok = sync::submit(ctx, &draft, true).expect("confirmed");
+    assert!(!ok.warnings.is_empty());
+    assert_eq!(
+        sync::outbox(ctx, false).expect("outbox").len(),
+        ok.calls as usize
+    );
+}

@@ -1,0 +1,703 @@
+//! The outbox: every call Koodesk must make to the marketplace, written in the same transaction as
+//! the change it carries out (a submission), and drained by the sync engine. A row's body is fixed
+//! the first time it is sent and never changes after that, so every resend is byte-identical and
+//! carries the same client token. The store knows nothing of what a row means; `koodesk-sync`
+//! does.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::{audit, Store, StoreError};
+
+/// A submitted snapshot: what the seller sent, never changed afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSubmission {
+    pub id: String,
+    pub account: String,
+    pub draft_id: String,
+    pub draft_revision: i64,
+    pub kind: String,
+    pub live_product_id: Option<String>,
+    pub base_version: Option<u64>,
+    /// The product as submitted (JSON).
+    pub snapshot: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionRow {
+    pub id: String,
+    pub account: String,
+    pub draft_id: String,
+    pub draft_revision: i64,
+    pub kind: String,
+    pub live_product_id: Option<String>,
+    pub base_version: Option<u64>,
+    pub snapshot: String,
+    /// `queued`, `sent`, `rejected`, `discarded` or `manual`.
+    pub state: String,
+    pub application_id: Option<String>,
+    /// The marketplace's message when it refused, verbatim.
+    pub message: Option<String>,
+    pub submitted_at: String,
+}
+
+/// A call to make, before it is queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOutboxRow {
+    pub client_token: String,
+    /// What the call does (`upload_attachment`, `create_application`, …); meaningful to sync.
+    pub op: String,
+    /// What the call belongs to (`product:<draft id>`, `order:<id>`): calls of one entity are
+    /// sent strictly in order.
+    pub entity: String,
+    /// Client tokens of the rows that must be done first.
+    pub waits_for: Vec<String>,
+    /// What the body is made from (JSON); the body itself is fixed at the first send.
+    pub params: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub seq: i64,
+    pub account: String,
+    pub client_token: String,
+    pub op: String,
+    pub entity: String,
+    pub submission_id: Option<String>,
+    pub waits_for: Vec<String>,
+    pub params: String,
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub body: Option<Vec<u8>>,
+    /// `queued`, `in_flight`, `done`, `rejected` or `discarded`.
+    pub state: String,
+    pub attempts: u32,
+    /// Unix milliseconds.
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub response: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl OutboxRow {
+    /// Done, refused or given up: it will never be sent again.
+    pub fn is_final(&self) -> bool {
+        matches!(self.state.as_str(), "done" | "rejected" | "discarded")
+    }
+}
+
+/// What a finished call changes locally, written in the same transaction as the row's new state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Submission {
+        id: String,
+        state: String,
+        application_id: Option<String>,
+        message: Option<String>,
+    },
+    RemoteApplication(RemoteApplication),
+    UploadedAttachment {
+        attachment_id: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteApplication {
+    pub application_id: String,
+    pub product_id: Option<String>,
+    pub status: String,
+    pub updated_at: String,
+    pub json: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteProduct {
+    pub product_id: String,
+    pub version: u64,
+    pub status: String,
+    pub json: String,
+}
+
+const ROW_COLUMNS: &str = "seq, account, client_token, op, entity, submission_id, waits_for, params,
+     method, path, body, state, attempts, next_attempt_at, last_error, response, created_at, updated_at";
+
+fn outbox_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
+    let waits: String = r.get(6)?;
+    Ok(OutboxRow {
+        seq: r.get(0)?,
+        account: r.get(1)?,
+        client_token: r.get(2)?,
+        op: r.get(3)?,
+        entity: r.get(4)?,
+        submission_id: r.get(5)?,
+        waits_for: serde_json::from_str(&waits).unwrap_or_default(),
+        params: r.get(7)?,
+        method: r.get(8)?,
+        path: r.get(9)?,
+        body: r.get(10)?,
+        state: r.get(11)?,
+        attempts: r.get(12)?,
+        next_attempt_at: r.get(13)?,
+        last_error: r.get(14)?,
+        response: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
+    })
+}
+
+const SUBMISSION_COLUMNS: &str = "id, account, draft_id, draft_revision, kind, live_product_id,
+     base_version, snapshot, state, application_id, message, submitted_at";
+
+fn submission_row(r: &Row<'_>) -> rusqlite::Result<SubmissionRow> {
+    Ok(SubmissionRow {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        draft_id: r.get(2)?,
+        draft_revision: r.get(3)?,
+        kind: r.get(4)?,
+        live_product_id: r.get(5)?,
+        base_version: r.get::<_, Option<i64>>(6)?.map(|v| v as u64),
+        snapshot: r.get(7)?,
+        state: r.get(8)?,
+        application_id: r.get(9)?,
+        message: r.get(10)?,
+        submitted_at: r.get(11)?,
+    })
+}
+
+fn insert_rows(
+    tx: &Connection,
+    account: &str,
+    submission: Option<&str>,
+    rows: &[NewOutboxRow],
+) -> Result<(), StoreError> {
+    for row in rows {
+        let waits = serde_json::to_string(&row.waits_for)
+            .map_err(|e| StoreError::Rejected(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO outbox (account, client_token, op, entity, submission_id, waits_for, params)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                account,
+                row.client_token,
+                row.op,
+                row.entity,
+                submission,
+                waits,
+                row.params
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn touch() -> &'static str {
+    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+}
+
+impl Store {
+    /// Writes a submission and the calls that carry it out, and marks the draft submitted, in one
+    /// transaction: after a crash there is either all of it or none.
+    pub fn submit(&mut self, s: &NewSubmission, rows: &[NewOutboxRow]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            &format!(
+                "INSERT INTO submissions ({SUBMISSION_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', NULL, NULL,
+                         strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+            ),
+            params![
+                s.id,
+                s.account,
+                s.draft_id,
+                s.draft_revision,
+                s.kind,
+                s.live_product_id,
+                s.base_version.map(|v| v as i64),
+                s.snapshot
+            ],
+        )?;
+        insert_rows(&tx, &s.account, Some(&s.id), rows)?;
+        tx.execute(
+            "UPDATE drafts SET submitted = 1 WHERE id = ?1",
+            [&s.draft_id],
+        )?;
+        audit::record(&tx, "draft", &s.draft_id, "submitted", &s.id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues calls that belong to no submission (a withdrawal, an order action).
+    pub fn enqueue(&mut self, account: &str, rows: &[NewOutboxRow]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        insert_rows(&tx, account, None, rows)?;
+        for row in rows {
+            audit::record(&tx, "outbox", &row.client_token, "queued", &row.op)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The account's rows, oldest first; finished ones only when asked.
+    pub fn outbox(&self, account: &str, with_finished: bool) -> Result<Vec<OutboxRow>, StoreError> {
+        let filter = if with_finished {
+            ""
+        } else {
+            " AND state IN ('queued', 'in_flight')"
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ROW_COLUMNS} FROM outbox WHERE account = ?1{filter} ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map([account], outbox_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One row by its number.
+    pub fn outbox_row(&self, seq: i64) -> Result<Option<OutboxRow>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {ROW_COLUMNS} FROM outbox WHERE seq = ?1"),
+                [seq],
+                outbox_row,
+            )
+            .optional()?)
+    }
+
+    /// The rows with these client tokens (what a row waits for), in any state.
+    pub fn outbox_by_tokens(&self, tokens: &[String]) -> Result<Vec<OutboxRow>, StoreError> {
+        let mut out = Vec::with_capacity(tokens.len());
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ROW_COLUMNS} FROM outbox WHERE client_token = ?1"
+        ))?;
+        for t in tokens {
+            if let Some(r) = stmt.query_row([t], outbox_row).optional()? {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Fixes the request of a row that has none yet, marks it in flight and counts the attempt,
+    /// committed before the request leaves. A row whose request is fixed keeps it: `method`,
+    /// `path` and `body` are then ignored.
+    pub fn outbox_start(
+        &mut self,
+        seq: i64,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) -> Result<OutboxRow, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE outbox SET method = ?2, path = ?3, body = ?4 WHERE seq = ?1 AND body IS NULL",
+            params![seq, method, path, body],
+        )?;
+        let n = tx.execute(
+            &format!(
+                "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, {}
+                 WHERE seq = ?1 AND state IN ('queued', 'in_flight')",
+                touch()
+            ),
+            [seq],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Rejected(format!(
+                "outbox row {seq} is not waiting to be sent"
+            )));
+        }
+        let row = tx.query_row(
+            &format!("SELECT {ROW_COLUMNS} FROM outbox WHERE seq = ?1"),
+            [seq],
+            outbox_row,
+        )?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// The call succeeded: the row is done and its effects are applied, together.
+    pub fn outbox_done(
+        &mut self,
+        seq: i64,
+        response: &str,
+        effects: &[Effect],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let account: String =
+            tx.query_row("SELECT account FROM outbox WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })?;
+        tx.execute(
+            &format!(
+                "UPDATE outbox SET state = 'done', response = ?2, last_error = NULL, {} WHERE seq = ?1",
+                touch()
+            ),
+            params![seq, response],
+        )?;
+        for e in effects {
+            apply(&tx, &account, e)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Not sent, or the outcome is unknown: try again (same token, same bytes) at `next_at`.
+    pub fn outbox_retry_later(
+        &mut self,
+        seq: i64,
+        next_at_ms: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            &format!(
+                "UPDATE outbox SET state = 'queued', next_attempt_at = ?2, last_error = ?3, {}
+                 WHERE seq = ?1 AND state IN ('queued', 'in_flight')",
+                touch()
+            ),
+            params![seq, next_at_ms, error],
+        )?;
+        Ok(())
+    }
+
+    /// The marketplace refused the call. Rows that wait for it can never be sent and are refused
+    /// with it; `effects` (the submission's new state) are applied in the same transaction.
+    pub fn outbox_rejected(
+        &mut self,
+        seq: i64,
+        message: &str,
+        effects: &[Effect],
+    ) -> Result<(), StoreError> {
+        self.finish_with(seq, "rejected", message, effects)
+    }
+
+    /// Given up by hand: never sent; rows that wait for it are discarded with it.
+    pub fn outbox_discard(&mut self, seq: i64, effects: &[Effect]) -> Result<(), StoreError> {
+        let row = self.outbox_row(seq)?.ok_or(StoreError::NotFound)?;
+        if row.is_final() {
+            return Err(StoreError::Rejected(format!(
+                "outbox row {seq} is already {}",
+                row.state
+            )));
+        }
+        self.finish_with(seq, "discarded", "discarded by the seller", effects)
+    }
+
+    /// Sends a waiting row at the next chance instead of after its back-off.
+    pub fn outbox_retry_now(&mut self, seq: i64) -> Result<(), StoreError> {
+        let n = self.conn.execute(
+            &format!(
+                "UPDATE outbox SET next_attempt_at = 0, {} WHERE seq = ?1 AND state IN ('queued', 'in_flight')",
+                touch()
+            ),
+            [seq],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Rejected(format!(
+                "outbox row {seq} is not waiting to be sent"
+            )));
+        }
+        Ok(())
+    }
+
+    fn finish_with(
+        &mut self,
+        seq: i64,
+        state: &str,
+        message: &str,
+        effects: &[Effect],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let (account, token): (String, String) = tx.query_row(
+            "SELECT account, client_token FROM outbox WHERE seq = ?1",
+            [seq],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.execute(
+            &format!(
+                "UPDATE outbox SET state = ?2, last_error = ?3, {} WHERE seq = ?1",
+                touch()
+            ),
+            params![seq, state, message],
+        )?;
+        // Everything that waits for it, directly or not, cannot be sent either.
+        let mut stack = vec![token];
+        while let Some(t) = stack.pop() {
+            let mut stmt = tx.prepare(
+                "SELECT seq, client_token FROM outbox, json_each(outbox.waits_for)
+                 WHERE json_each.value = ?1 AND state IN ('queued', 'in_flight')",
+            )?;
+            let dependants: Vec<(i64, String)> = stmt
+                .query_map([&t], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            drop(stmt);
+            for (dep, dep_token) in dependants {
+                tx.execute(
+                    &format!(
+                        "UPDATE outbox SET state = ?2, last_error = ?3, {} WHERE seq = ?1",
+                        touch()
+                    ),
+                    params![dep, state, format!("not sent: {message}")],
+                )?;
+                stack.push(dep_token);
+            }
+        }
+        for e in effects {
+            apply(&tx, &account, e)?;
+        }
+        audit::record(&tx, "outbox", &seq.to_string(), state, message)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Applies effects that come from a pull rather than from a call.
+    pub fn apply_effects(&mut self, account: &str, effects: &[Effect]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        for e in effects {
+            apply(&tx, account, e)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn submission(&self, id: &str) -> Result<Option<SubmissionRow>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"),
+                [id],
+                submission_row,
+            )
+            .optional()?)
+    }
+
+    /// A draft's submissions, newest first.
+    pub fn submissions_of(&self, draft_id: &str) -> Result<Vec<SubmissionRow>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE draft_id = ?1
+             ORDER BY submitted_at DESC, rowid DESC"
+        ))?;
+        let rows = stmt.query_map([draft_id], submission_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The account's submissions, newest first.
+    pub fn submissions(&self, account: &str) -> Result<Vec<SubmissionRow>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE account = ?1
+             ORDER BY submitted_at DESC, rowid DESC"
+        ))?;
+        let rows = stmt.query_map([account], submission_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    // -- the sender's lease ----------------------------------------------------------------
+
+    /// Takes (or renews) the right to send for this data folder until `now + ttl`. Refused while
+    /// another holder's lease has not expired.
+    pub fn acquire_lease(
+        &mut self,
+        holder: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "INSERT INTO sync_lease (name, holder, expires_at) VALUES ('sender', ?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+             WHERE sync_lease.holder = excluded.holder OR sync_lease.expires_at <= ?3",
+            params![holder, now_ms + ttl_ms, now_ms],
+        )?;
+        Ok(n == 1)
+    }
+
+    pub fn release_lease(&mut self, holder: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM sync_lease WHERE name = 'sender' AND holder = ?1",
+            [holder],
+        )?;
+        Ok(())
+    }
+
+    /// Who holds the lease and until when (Unix ms).
+    pub fn lease(&self) -> Result<Option<(String, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT holder, expires_at FROM sync_lease WHERE name = 'sender'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    // -- per-account sync state --------------------------------------------------------------
+
+    pub fn sync_state(&self, account: &str, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM sync_state WHERE account = ?1 AND key = ?2",
+                [account, key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets (or with `None`, clears) a sync state value.
+    pub fn set_sync_state(
+        &mut self,
+        account: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<(), StoreError> {
+        match value {
+            Some(v) => self.conn.execute(
+                "INSERT INTO sync_state (account, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
+                params![account, key, v],
+            )?,
+            None => self.conn.execute(
+                "DELETE FROM sync_state WHERE account = ?1 AND key = ?2",
+                params![account, key],
+            )?,
+        };
+        Ok(())
+    }
+
+    // -- the marketplace's copies --------------------------------------------------------------
+
+    /// Stores what a pull brought: products, applications, events and the events cursor, in
+    /// one transaction. Drafts are never touched.
+    pub fn store_pull(
+        &mut self,
+        account: &str,
+        products: &[RemoteProduct],
+        applications: &[RemoteApplication],
+        events: &[(String, String)],
+        cursor: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        for p in products {
+            tx.execute(
+                "INSERT INTO remote_products (account, product_id, version, status, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (account, product_id) DO UPDATE SET version = excluded.version,
+                     status = excluded.status, json = excluded.json",
+                params![account, p.product_id, p.version as i64, p.status, p.json],
+            )?;
+        }
+        for a in applications {
+            apply(&tx, account, &Effect::RemoteApplication(a.clone()))?;
+        }
+        for (id, json) in events {
+            tx.execute(
+                "INSERT OR IGNORE INTO remote_events (account, event_id, json) VALUES (?1, ?2, ?3)",
+                params![account, id, json],
+            )?;
+        }
+        if let Some(c) = cursor {
+            tx.execute(
+                "INSERT INTO sync_state (account, key, value) VALUES (?1, 'events.cursor', ?2)
+                 ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
+                params![account, c],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn remote_applications(&self, account: &str) -> Result<Vec<RemoteApplication>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT application_id, product_id, status, updated_at, json FROM remote_applications
+             WHERE account = ?1 ORDER BY updated_at DESC, application_id",
+        )?;
+        let rows = stmt.query_map([account], |r| {
+            Ok(RemoteApplication {
+                application_id: r.get(0)?,
+                product_id: r.get(1)?,
+                status: r.get(2)?,
+                updated_at: r.get(3)?,
+                json: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn remote_products(&self, account: &str) -> Result<Vec<RemoteProduct>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT product_id, version, status, json FROM remote_products
+             WHERE account = ?1 ORDER BY product_id",
+        )?;
+        let rows = stmt.query_map([account], |r| {
+            Ok(RemoteProduct {
+                product_id: r.get(0)?,
+                version: r.get::<_, i64>(1)? as u64,
+                status: r.get(2)?,
+                json: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn remote_event_count(&self, account: &str) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM remote_events WHERE account = ?1",
+            [account],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// Whether the marketplace is known to hold this file already (uploaded from here before).
+    pub fn is_uploaded(&self, account: &str, attachment_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM remote_attachments WHERE account = ?1 AND attachment_id = ?2",
+                [account, attachment_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+}
+
+fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
+    match e {
+        Effect::Submission {
+            id,
+            state,
+            application_id,
+            message,
+        } => {
+            tx.execute(
+                "UPDATE submissions SET state = ?2, application_id = COALESCE(?3, application_id),
+                     message = ?4 WHERE id = ?1",
+                params![id, state, application_id, message],
+            )?;
+            audit::record(
+                tx,
+                "submission",
+                id,
+                state,
+                message.as_deref().unwrap_or(""),
+            )?;
+        }
+        Effect::RemoteApplication(a) => {
+            // An older copy never replaces a newer one (answers and pulls may cross).
+            tx.execute(
+                "INSERT INTO remote_applications (account, application_id, product_id, status, updated_at, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (account, application_id) DO UPDATE SET product_id = excluded.product_id,
+                     status = excluded.status, updated_at = excluded.updated_at, json = excluded.json
+                 WHERE json_extract(excluded.json, '$.version') >= json_extract(remote_applications.json, '$.version')",
+                params![account, a.application_id, a.product_id, a.status, a.updated_at, a.json],
+            )?;
+        }
+        Effect::UploadedAttachment { attachment_id } => {
+            tx.execute(
+                "INSERT OR IGNORE INTO remote_attachments (account, attachment_id) VALUES (?1, ?2)",
+                params![account, attachment_id],
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! What an outbox row asks the marketplace to do: how its request is built the first time it is
+//! sent, and what its answer (or refusal) changes locally.
+
+use std::path::Path;
+
+use base64::Engine as _;
+use koodesk_market::contract::*;
+use koodesk_store::{Effect, OutboxRow, RemoteApplication, Store, SubmissionRow};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::SyncError;
+
+/// The row's `params`: everything the request is built from. Tagged by `op`, which is also the
+/// row's `op` column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Call {
+    /// A file from the local attachment store (content-addressed).
+    UploadAttachment {
+        sha256: String,
+        kind: AttachmentKind,
+        file_name: String,
+        content_type: String,
+    },
+    /// The release or modification application of a submission.
+    CreateApplication { submission_id: String },
+    /// Withdraws an application: one a submission from here created (its id comes from that
+    /// answer, once known), or one known by id.
+    WithdrawApplication {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        submission_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        application_id: Option<String>,
+    },
+}
+
+impl Call {
+    pub fn op(&self) -> &'static str {
+        match self {
+            Call::UploadAttachment { .. } => "upload_attachment",
+            Call::CreateApplication { .. } => "create_application",
+            Call::WithdrawApplication { .. } => "withdraw_application",
+        }
+    }
+
+    pub fn params(&self) -> String {
+        // Plain strings and enums: encoding cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_row(row: &OutboxRow) -> Result<Call, SyncError> {
+        serde_json::from_str(&row.params)
+            .map_err(|e| SyncError::Corrupt(format!("outbox row {} cannot be read: {e}", row.seq)))
+    }
+}
+
+/// A request ready to go: method, path under the contract's base path, body bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: &'static str,
+    pub path: String,
+    pub body: Vec<u8>,
+}
+
+fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>, SyncError> {
+    serde_json::to_vec(v).map_err(|e| SyncError::Corrupt(format!("cannot encode a request: {e}")))
+}
+
+fn submission(store: &Store, id: &str) -> Result<SubmissionRow, SyncError> {
+    store
+        .submission(id)?
+        .ok_or_else(|| SyncError::Corrupt(format!("submission {id} is missing")))
+}
+
+/// Builds the request of a row that has never been sent. What it needs from earlier answers (an
+/// application's id and version) is read from the store, where those answers were applied.
+pub fn build(
+    store: &Store,
+    attachments: &Path,
+    row: &OutboxRow,
+    call: &Call,
+) -> Result<Request, SyncError> {
+    let token = row.client_token.clone();
+    match call {
+        Call::UploadAttachment {
+            sha256,
+            kind,
+            file_name,
+            content_type,
+        } => {
+            let path = koodesk_store::attachment_path(attachments, sha256);
+            let content = std::fs::read(&path).map_err(|e| {
+                SyncError::Local(format!(
+                    "{file_name} is no longer in the data folder ({}): {e}",
+                    path.display()
+                ))
+            })?;
+            let actual = hex::encode(Sha256::digest(&content));
+            if actual != *sha256 {
+                return Err(SyncError::Local(format!(
+                    "{file_name} in the data folder was changed or damaged; attach it again"
+                )));
+            }
+            let body = UploadAttachment {
+                client_token: token,
+                kind: *kind,
+                file_name: file_name.clone(),
+                content_type: content_type.clone(),
+                sha256: sha256.clone(),
+                content: base64::engine::general_purpose::STANDARD.encode(&content),
+            };
+            Ok(Request {
+                method: "POST",
+                path: "/isv/attachments".into(),
+                body: encode(&body)?,
+            })
+        }
+        Call::CreateApplication { submission_id } => {
+            let s = submission(store, submission_id)?;
+            let snapshot = serde_json::from_str(&s.snapshot).map_err(|e| {
+                SyncError::Corrupt(format!("submission {submission_id} cannot be read: {e}"))
+            })?;
+            let body = CreateApplication {
+                client_token: token,
+                r#type: if s.kind == "modification" {
+                    ApplicationType::Modification
+                } else {
+                    ApplicationType::Release
+                },
+                product_id: s.live_product_id.clone(),
+                base_version: s.base_version,
+                snapshot,
+            };
+            Ok(Request {
+                method: "POST",
+                path: "/isv/applications".into(),
+                body: encode(&body)?,
+            })
+        }
+        Call::WithdrawApplication {
+            submission_id,
+            application_id,
+        } => {
+            let id = match (application_id, submission_id) {
+                (Some(id), _) => id.clone(),
+                (None, Some(sid)) => submission(store, sid)?.application_id.ok_or_else(|| {
+                    SyncError::Local(format!(
+                        "submission {sid} has no application to withdraw yet"
+                    ))
+                })?,
+                (None, None) => {
+                    return Err(SyncError::Corrupt(format!(
+                        "outbox row {} names no application",
+                        row.seq
+                    )))
+                }
+            };
+            let version = store
+                .remote_applications(&row.account)?
+                .into_iter()
+                .find(|a| a.application_id == id)
+                .and_then(|a| serde_json::from_str::<Application>(&a.json).ok())
+                .map(|a| a.version)
+                .ok_or_else(|| {
+                    SyncError::Local(format!("application {id} has not been read back yet"))
+                })?;
+            Ok(Request {
+                method: "POST",
+                path: format!("/isv/applications/{id}/withdraw"),
+                body: encode(&Withdraw {
+                    client_token: token,
+                    version,
+                })?,
+            })
+        }
+    }
+}
+
+pub fn remote_application(a: &Application) -> RemoteApplication {
+    RemoteApplication {
+        application_id: a.application_id.clone(),
+        product_id: a.product_id.clone(),
+        status: serde_json::to_value(a.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        updated_at: a.updated_at.clone(),
+        json: serde_json::to_string(a).unwrap_or_default(),
+    }
+}
+
+/// What a successful answer changes locally.
+pub fn on_done(call: &Call, answer: &serde_json::Value) -> Result<Vec<Effect>, SyncError> {
+    let read = |what: &str, e: serde_json::Error| {
+        SyncError::Corrupt(format!(
+            "the marketplace's answer to {what} cannot be read: {e}"
+        ))
+    };
+    Ok(match call {
+        Call::UploadAttachment { .. } => {
+            let d: AttachmentData =
+                serde_json::from_value(answer.clone()).map_err(|e| read("an upload", e))?;
+            vec![Effect::UploadedAttachment {
+                attachment_id: d.attachment.attachment_id,
+            }]
+        }
+        Call::CreateApplication { submission_id } => {
+            let d: ApplicationData =
+                serde_json::from_value(answer.clone()).map_err(|e| read("a submission", e))?;
+            vec![
+                Effect::Submission {
+                    id: submission_id.clone(),
+                    state: "sent".into(),
+                    application_id: Some(d.application.application_id.clone()),
+                    message: None,
+                },
+                Effect::RemoteApplication(remote_application(&d.application)),
+            ]
+        }
+        Call::WithdrawApplication { .. } => {
+            let d: ApplicationData =
+                serde_json::from_value(answer.clone()).map_err(|e| read("a withdrawal", e))?;
+            vec![Effect::RemoteApplication(remote_application(
+                &d.application,
+            ))]
+        }
+    })
+}
+
+/// What a refusal changes locally: the submission it belongs to needs the seller's attention,
+/// with the marketplace's message.
+pub fn on_refused(submission_id: Option<&str>, call: &Call, message: &str) -> Vec<Effect> {
+    match (call, submission_id) {
+        (Call::WithdrawApplication { .. }, _) | (_, None) => Vec::new(),
+        (_, Some(id)) => vec![Effect::Submission {
+            id: id.to_owned(),
+            state: "rejected".into(),
+            application_id: None,
+            message: Some(message.to_owned()),
+        }],
+    }
+}

@@ -1,0 +1,506 @@
+//! The executor: takes the sender's lease, carries out the planner's answer — each row marked in
+//! flight and committed before its request leaves, its answer and local effects written together —
+//! and pulls the marketplace's copies.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use koodesk_market::contract::*;
+use koodesk_market::{Client, ErrorClass, MarketError};
+use koodesk_store::{RemoteProduct, Store};
+use serde::Serialize;
+
+use crate::backoff::Backoff;
+use crate::calls::{self, Call};
+use crate::plan::{self, Op, RowView};
+use crate::SyncError;
+
+/// The marketplace as the engine sees it: the sandbox and KooGallery through [`Client`], or a
+/// fake in a unit test.
+pub trait Marketplace: Send + Sync {
+    /// A contract call with a body fixed before (the outbox's bytes); the answer's JSON.
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+    ) -> impl Future<Output = Result<serde_json::Value, MarketError>> + Send;
+    fn applications(
+        &self,
+        page: &Page,
+    ) -> impl Future<Output = Result<ApplicationList, MarketError>> + Send;
+    fn products(
+        &self,
+        page: &Page,
+    ) -> impl Future<Output = Result<ProductList, MarketError>> + Send;
+    fn events(
+        &self,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> impl Future<Output = Result<EventPage, MarketError>> + Send;
+}
+
+impl Marketplace for Client {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<serde_json::Value, MarketError> {
+        self.call_bytes(method, path, Vec::new(), body).await
+    }
+    async fn applications(&self, page: &Page) -> Result<ApplicationList, MarketError> {
+        self.list_applications(page, None).await
+    }
+    async fn products(&self, page: &Page) -> Result<ProductList, MarketError> {
+        self.list_products(page).await
+    }
+    async fn events(&self, cursor: Option<&str>, limit: u32) -> Result<EventPage, MarketError> {
+        Client::events(self, cursor, limit).await
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub backoff: Backoff,
+    pub plan: plan::Settings,
+    /// How long the sender's lease lasts without renewal; a crashed sender's lease runs out
+    /// after this and another process may send.
+    pub lease_ttl: Duration,
+    pub page_size: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            backoff: Backoff::default(),
+            plan: plan::Settings::default(),
+            lease_ttl: Duration::from_secs(30),
+            page_size: 100,
+        }
+    }
+}
+
+/// Sync state keys (per account) the engine keeps in the store.
+pub mod keys {
+    /// Why sending is paused (the account's keys were refused); set until the seller acts.
+    pub const PAUSED: &str = "paused";
+    /// Why the marketplace could not be reached at the last attempt.
+    pub const OFFLINE: &str = "offline";
+    /// When the last pull finished (Unix ms).
+    pub const LAST_PULL: &str = "last_pull";
+    pub const EVENTS_CURSOR: &str = "events.cursor";
+}
+
+/// What one pass did, for the status line and `koodesk sync --json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Another process (the app, or `koodesk sync`) holds the sender's lease.
+    pub busy: Option<String>,
+    pub sent: u32,
+    pub done: u32,
+    pub rejected: u32,
+    pub retrying: u32,
+    pub pulled: bool,
+    pub offline: Option<String>,
+    pub paused: Option<String>,
+    /// Rows still open after the pass.
+    pub open: u32,
+    /// When a backed-off row becomes due (Unix ms).
+    pub wake_at: Option<i64>,
+    /// Errors of the pull that did not stop the pass.
+    pub pull_error: Option<String>,
+}
+
+enum Outcome {
+    Done,
+    Rejected,
+    Retry,
+    Offline(String),
+    Paused(String),
+}
+
+pub struct Engine<M> {
+    store: Store,
+    market: M,
+    account: String,
+    attachments: PathBuf,
+    holder: String,
+    config: Config,
+    rng: fastrand::Rng,
+    changed_since_pull: bool,
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl<M: Marketplace> Engine<M> {
+    /// An engine for one account over its own connection to the data folder's database.
+    pub fn new(
+        store: Store,
+        market: M,
+        account: impl Into<String>,
+        attachments: PathBuf,
+        config: Config,
+    ) -> Self {
+        Engine {
+            store,
+            market,
+            account: account.into(),
+            attachments,
+            holder: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            config,
+            rng: fastrand::Rng::new(),
+            changed_since_pull: false,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Pulls at the next pass even if the last pull is recent (the seller asked to sync now).
+    pub fn request_pull(&mut self) {
+        self.changed_since_pull = true;
+    }
+
+    /// Gives the lease back so another process may send at once.
+    pub fn release(&mut self) -> Result<(), SyncError> {
+        self.store.release_lease(&self.holder)?;
+        Ok(())
+    }
+
+    fn lease(&mut self) -> Result<bool, SyncError> {
+        let ttl = self.config.lease_ttl.as_millis() as i64;
+        Ok(self.store.acquire_lease(&self.holder, now_ms(), ttl)?)
+    }
+
+    fn local(&self) -> Result<plan::Local, SyncError> {
+        let open = self.store.outbox(&self.account, false)?;
+        let mut tokens: Vec<String> = open
+            .iter()
+            .flat_map(|r| r.waits_for.iter().cloned())
+            .collect();
+        tokens.sort();
+        tokens.dedup();
+        let waited = self.store.outbox_by_tokens(&tokens)?;
+        let rows = open
+            .into_iter()
+            .chain(waited)
+            .map(|r| RowView {
+                seq: r.seq,
+                client_token: r.client_token,
+                entity: r.entity,
+                state: r.state,
+                waits_for: r.waits_for,
+                next_attempt_at: r.next_attempt_at,
+            })
+            .collect();
+        Ok(plan::Local {
+            rows,
+            paused: self
+                .store
+                .sync_state(&self.account, keys::PAUSED)?
+                .is_some(),
+        })
+    }
+
+    fn remote(&self) -> Result<plan::Remote, SyncError> {
+        Ok(plan::Remote {
+            last_pull: self
+                .store
+                .sync_state(&self.account, keys::LAST_PULL)?
+                .and_then(|v| v.parse().ok()),
+            changed_since_pull: self.changed_since_pull,
+        })
+    }
+
+    /// One pass: send everything that is due, then pull if it is time. Never sends a row twice
+    /// in one pass; a row that failed waits for its back-off.
+    pub async fn pass(&mut self) -> Result<Report, SyncError> {
+        let mut report = Report::default();
+        if !self.lease()? {
+            report.busy = self.store.lease()?.map(|(h, _)| h);
+            return Ok(report);
+        }
+        let mut tried = HashSet::new();
+        'sending: loop {
+            let ops = plan::plan(&self.local()?, &self.remote()?, &self.config.plan, now_ms());
+            let due: Vec<i64> = ops
+                .iter()
+                .filter_map(|o| match o {
+                    Op::Send(seq) if !tried.contains(seq) => Some(*seq),
+                    _ => None,
+                })
+                .collect();
+            if due.is_empty() {
+                break;
+            }
+            for seq in due {
+                tried.insert(seq);
+                if !self.lease()? {
+                    report.busy = self.store.lease()?.map(|(h, _)| h);
+                    return Ok(report);
+                }
+                report.sent += 1;
+                match self.send(seq).await? {
+                    Outcome::Done => report.done += 1,
+                    Outcome::Rejected => report.rejected += 1,
+                    Outcome::Retry => report.retrying += 1,
+                    Outcome::Offline(why) => {
+                        report.retrying += 1;
+                        report.offline = Some(why);
+                        break 'sending;
+                    }
+                    Outcome::Paused(why) => {
+                        report.paused = Some(why);
+                        break 'sending;
+                    }
+                }
+            }
+        }
+        let ops = plan::plan(&self.local()?, &self.remote()?, &self.config.plan, now_ms());
+        if report.offline.is_none() && ops.contains(&Op::Pull) {
+            match self.pull().await {
+                Ok(()) => report.pulled = true,
+                Err(SyncError::Market(e)) => match self.classify_trouble(&e)? {
+                    Some(Outcome::Offline(w)) => report.offline = Some(w),
+                    Some(Outcome::Paused(w)) => report.paused = Some(w),
+                    _ => report.pull_error = Some(e.to_string()),
+                },
+                Err(e) => return Err(e),
+            }
+        }
+        let open = self.store.outbox(&self.account, false)?;
+        report.open = open.len() as u32;
+        report.wake_at = open
+            .iter()
+            .map(|r| r.next_attempt_at)
+            .filter(|t| *t > now_ms())
+            .min();
+        if report.paused.is_none() {
+            report.paused = self.store.sync_state(&self.account, keys::PAUSED)?;
+        }
+        Ok(report)
+    }
+
+    /// Passes until nothing is open (or `deadline` passes), sleeping until the next row is due.
+    /// Tests and `koodesk sync --once`: the app runs [`Engine::pass`] from its own loop.
+    pub async fn run_until_idle(&mut self, deadline: Duration) -> Result<Report, SyncError> {
+        let until = tokio::time::Instant::now() + deadline;
+        loop {
+            let report = self.pass().await?;
+            let stuck = report.paused.is_some() || report.busy.is_some();
+            if report.open == 0 || stuck || tokio::time::Instant::now() >= until {
+                return Ok(report);
+            }
+            let wait = report
+                .wake_at
+                .map(|t| Duration::from_millis((t - now_ms()).max(0) as u64))
+                .unwrap_or(Duration::from_millis(50))
+                .max(Duration::from_millis(5));
+            let left = until.saturating_duration_since(tokio::time::Instant::now());
+            tokio::time::sleep(wait.min(left)).await;
+        }
+    }
+
+    /// Offline or paused, if the error says so; records it in the store.
+    fn classify_trouble(&mut self, e: &MarketError) -> Result<Option<Outcome>, SyncError> {
+        let status = match e {
+            MarketError::Rejected { status, .. } => Some(*status),
+            _ => None,
+        };
+        let outcome = match e {
+            MarketError::Unreachable { .. } => Some(Outcome::Offline(e.to_string())),
+            MarketError::ClockSkew { .. } | MarketError::BadSite(_) | MarketError::Sign(_) => {
+                Some(Outcome::Paused(e.to_string()))
+            }
+            _ if matches!(status, Some(401 | 403)) => Some(Outcome::Paused(format!(
+                "The marketplace refused this account's keys: {e}. Check the access key in \
+                 Settings → Accounts; sending resumes when they are replaced."
+            ))),
+            _ => None,
+        };
+        match &outcome {
+            Some(Outcome::Offline(w)) => {
+                self.store
+                    .set_sync_state(&self.account, keys::OFFLINE, Some(w))?;
+            }
+            Some(Outcome::Paused(w)) => {
+                self.store
+                    .set_sync_state(&self.account, keys::PAUSED, Some(w))?;
+            }
+            _ => {}
+        }
+        Ok(outcome)
+    }
+
+    fn retry_at(&mut self, attempts: u32, retry_after: Option<Duration>) -> i64 {
+        let d = self
+            .config
+            .backoff
+            .delay(attempts.max(1), retry_after, &mut self.rng);
+        now_ms() + d.as_millis() as i64
+    }
+
+    async fn send(&mut self, seq: i64) -> Result<Outcome, SyncError> {
+        let row = self
+            .store
+            .outbox_row(seq)?
+            .ok_or_else(|| SyncError::Corrupt(format!("outbox row {seq} vanished")))?;
+        let call = Call::from_row(&row)?;
+        let row = match (&row.method, &row.path, &row.body) {
+            (Some(_), Some(_), Some(_)) => self.store.outbox_start(seq, "", "", &[])?,
+            _ => match calls::build(&self.store, &self.attachments, &row, &call) {
+                Ok(req) => self
+                    .store
+                    .outbox_start(seq, req.method, &req.path, &req.body)?,
+                Err(SyncError::Local(why)) => {
+                    // Nothing left here; the seller can fix it (attach the file again) or
+                    // discard the row. Try again later, slowly.
+                    let at = self.retry_at(row.attempts + 1, None);
+                    self.store.outbox_retry_later(seq, at, &why)?;
+                    return Ok(Outcome::Retry);
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        let (Some(method), Some(path), Some(body)) = (row.method, row.path, row.body) else {
+            return Err(SyncError::Corrupt(format!(
+                "outbox row {seq} has no request"
+            )));
+        };
+        tracing::debug!(seq, op = %row.op, attempt = row.attempts, "sending");
+        match self.market.call(&method, &path, body).await {
+            Ok(answer) => match calls::on_done(&call, &answer) {
+                Ok(effects) => {
+                    self.store.outbox_done(seq, &answer.to_string(), &effects)?;
+                    self.store
+                        .set_sync_state(&self.account, keys::OFFLINE, None)?;
+                    self.changed_since_pull = true;
+                    Ok(Outcome::Done)
+                }
+                Err(e) => {
+                    // An answer that says success but cannot be read: the same token asks again.
+                    let at = self.retry_at(row.attempts, None);
+                    self.store.outbox_retry_later(seq, at, &e.to_string())?;
+                    Ok(Outcome::Retry)
+                }
+            },
+            Err(e) => {
+                if let Some(trouble) = self.classify_trouble(&e)? {
+                    let at = match &trouble {
+                        Outcome::Offline(_) => self.retry_at(row.attempts, None),
+                        _ => now_ms(),
+                    };
+                    self.store.outbox_retry_later(seq, at, &e.to_string())?;
+                    return Ok(trouble);
+                }
+                self.store
+                    .set_sync_state(&self.account, keys::OFFLINE, None)?;
+                match e.class() {
+                    ErrorClass::Rejected => {
+                        let message = e.to_string();
+                        let effects =
+                            calls::on_refused(row.submission_id.as_deref(), &call, &message);
+                        self.store.outbox_rejected(seq, &message, &effects)?;
+                        tracing::info!(seq, %message, "the marketplace refused a call");
+                        Ok(Outcome::Rejected)
+                    }
+                    ErrorClass::Retryable | ErrorClass::UnknownOutcome => {
+                        let retry_after = match &e {
+                            MarketError::Busy { retry_after, .. } => *retry_after,
+                            _ => None,
+                        };
+                        let at = self.retry_at(row.attempts, retry_after);
+                        self.store.outbox_retry_later(seq, at, &e.to_string())?;
+                        Ok(Outcome::Retry)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads applications, products and new events into the store (never a draft).
+    pub async fn pull(&mut self) -> Result<(), SyncError> {
+        let limit = self.config.page_size.max(1);
+        let mut applications = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = Page {
+                offset,
+                limit,
+                updated_since: None,
+            };
+            let list = self.market.applications(&page).await?;
+            let n = list.applications.len() as u32;
+            applications.extend(list.applications.iter().map(calls::remote_application));
+            offset += n;
+            if n == 0 || offset >= list.total {
+                break;
+            }
+        }
+        let mut products = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = Page {
+                offset,
+                limit,
+                updated_since: None,
+            };
+            let list = self.market.products(&page).await?;
+            let n = list.products.len() as u32;
+            products.extend(list.products.iter().map(|p| {
+                RemoteProduct {
+                    product_id: p.product_id.clone(),
+                    version: p.version,
+                    status: serde_json::to_value(p.status)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    json: serde_json::to_string(p).unwrap_or_default(),
+                }
+            }));
+            offset += n;
+            if n == 0 || offset >= list.total {
+                break;
+            }
+        }
+        let mut cursor = self.store.sync_state(&self.account, keys::EVENTS_CURSOR)?;
+        let mut events = Vec::new();
+        loop {
+            let page = self.market.events(cursor.as_deref(), limit).await?;
+            let n = page.events.len();
+            events.extend(page.events.iter().map(|e| {
+                (
+                    e.event_id.clone(),
+                    serde_json::to_string(e).unwrap_or_default(),
+                )
+            }));
+            let moved = cursor.as_deref() != Some(page.next_cursor.as_str());
+            cursor = Some(page.next_cursor);
+            if n == 0 || !moved {
+                break;
+            }
+        }
+        self.store.store_pull(
+            &self.account,
+            &products,
+            &applications,
+            &events,
+            cursor.as_deref(),
+        )?;
+        self.store
+            .set_sync_state(&self.account, keys::LAST_PULL, Some(&now_ms().to_string()))?;
+        self.store
+            .set_sync_state(&self.account, keys::OFFLINE, None)?;
+        self.changed_since_pull = false;
+        Ok(())
+    }
+}
