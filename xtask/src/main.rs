@@ -15,7 +15,8 @@ commands:
   run       install what is missing, build the UI and the app, and open Koodesk
   test      install what is missing, then fmt, UI lint, clippy, svelte-check and every test
   bench     start-up time and idle memory against a bare Tauri window (Linux, Xvfb)
-  soak      the long trials: 500 kill -9 trials of the editor's saves, the hostile corpus
+  soak      the long trials: 500 kill -9 trials of the editor's saves, 200 of the sync
+            engine's drain, the hostile corpus
   bindings  regenerate ui/src/lib/backend/bindings.ts from the Rust types";
 
 fn main() -> ExitCode {

@@ -123,7 +123,8 @@ fn desktop_e2e() -> Result<()> {
 }
 
 /// `cargo xtask soak`: the trials too long for every run — 500 `kill -9` trials of the editor's
-/// write-through and saves (the regular tests run 30), then the hostile corpus.
+/// write-through and saves (the regular tests run 30), 200 of `koodesk sync` draining the outbox
+/// (the regular tests run 24), then the hostile corpus.
 pub fn soak() -> Result<()> {
     let trials = std::env::var("KOODESK_KILL_TRIALS").unwrap_or_else(|_| "500".into());
     step(&format!("kill -9 while saving: {trials} trials"));
@@ -139,6 +140,22 @@ pub fn soak() -> Result<()> {
         ])
         .env("KOODESK_KILL_TRIALS", &trials),
     )?;
+    let sync_trials = std::env::var("KOODESK_SYNC_KILL_TRIALS").unwrap_or_else(|_| "200".into());
+    step(&format!(
+        "kill -9 while `koodesk sync` drains the outbox: {sync_trials} trials"
+    ));
+    sh::run(
+        cargo(&[
+            "test",
+            "-p",
+            "koodesk-cli",
+            "--test",
+            "sync_crash",
+            "--",
+            "--nocapture",
+        ])
+        .env("KOODESK_SYNC_KILL_TRIALS", &sync_trials),
+    )?;
     step("the hostile template corpus, each file in a child under limits");
     sh::run(&mut cargo(&[
         "test",
@@ -147,7 +164,7 @@ pub fn soak() -> Result<()> {
         "--test",
         "hostile",
     ]))?;
-    println!("\nxtask soak: 2 passed, 0 failed");
+    println!("\nxtask soak: 3 passed, 0 failed");
     Ok(())
 }
 

@@ -29,7 +29,9 @@ pub fn list(ctx: &Context) -> Result<Vec<AccountDto>, ApiError> {
     let rows = ctx.store()?.accounts()?;
     let mut out = vec![demo_dto(ctx, &current)];
     for r in rows {
-        let has_keys = ctx.secrets().get(&r.id)?.is_some();
+        // A keychain that cannot be reached does not hide the accounts (the CLI may take the
+        // keys from the environment); it shows them without keys.
+        let has_keys = matches!(ctx.secrets().get(&r.id), Ok(Some(_)));
         out.push(AccountDto {
             current: r.id == current,
             id: r.id,
@@ -160,6 +162,23 @@ pub fn switch(ctx: &Context, id: &str) -> Result<AccountDto, ApiError> {
         current: true,
         ..account
     })
+}
+
+/// Uses an account for this session only (the CLI's `--account`), without making it the current
+/// account of the app.
+pub fn select(ctx: &Context, id: &str) -> Result<(), ApiError> {
+    let wanted = if id == "demo" { LOCAL_ACCOUNT } else { id };
+    let account = list(ctx)?
+        .into_iter()
+        .find(|a| a.id == wanted || a.name.eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("There is no account {id} (give its id or name; `demo` is the Demo marketplace)."),
+            )
+        })?;
+    ctx.set_account(&account.id);
+    Ok(())
 }
 
 /// Where an account's requests go and with which keys.

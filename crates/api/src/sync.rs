@@ -550,3 +550,77 @@ pub async fn sync_account(
     let _ = engine.release();
     Ok(report?)
 }
+
+/// The three copies of a draft's product side by side: the draft, its last submitted snapshot,
+/// and the live product as last pulled (or as the draft was made from).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThreeWayView {
+    pub draft_id: String,
+    pub submission: Option<SubmissionSummary>,
+    /// The marketplace product the copies belong to, when there is one.
+    pub live_product_id: Option<String>,
+    /// Whether a live copy exists (a release never approved has none).
+    pub has_live: bool,
+    pub rows: Vec<koodesk_domain::diff::ThreeWay>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubmissionSummary {
+    pub id: String,
+    pub state: String,
+    pub submitted_at: String,
+    pub application_id: Option<String>,
+    pub message: Option<String>,
+}
+
+pub fn three_way(ctx: &Context, draft_id: &str) -> Result<ThreeWayView, ApiError> {
+    let row = ctx.store()?.draft(draft_id)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("There is no draft {draft_id}."),
+        )
+    })?;
+    let doc = DraftDocument::from_json(&row.doc)
+        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("draft {draft_id}: {e}")))?;
+    let latest = ctx.store()?.submissions_of(draft_id)?.into_iter().next();
+    let submitted: Product = match &latest {
+        Some(s) => serde_json::from_str(&s.snapshot)
+            .map_err(|e| ApiError::new(ErrorCode::Storage, format!("submission {}: {e}", s.id)))?,
+        None => doc.product.clone(),
+    };
+    // The live product: the one the draft modifies, or the one its release became.
+    let released = latest
+        .as_ref()
+        .and_then(|s| s.application_id.clone())
+        .and_then(|app| {
+            applications(ctx)
+                .ok()?
+                .into_iter()
+                .find(|a| a.application.application_id == app)
+                .and_then(|a| a.application.product_id)
+        });
+    let live_product_id = doc.live_product_id.clone().or(released);
+    let pulled = match &live_product_id {
+        Some(id) => remote_products(ctx)?
+            .into_iter()
+            .find(|p| &p.product_id == id)
+            .map(|p| p.product),
+        None => None,
+    };
+    let live = pulled.or_else(|| doc.live.clone());
+    let has_live = live.is_some();
+    let live = live.unwrap_or_else(|| submitted.clone());
+    Ok(ThreeWayView {
+        draft_id: draft_id.to_owned(),
+        submission: latest.map(|s| SubmissionSummary {
+            id: s.id,
+            state: s.state,
+            submitted_at: s.submitted_at,
+            application_id: s.application_id,
+            message: s.message,
+        }),
+        live_product_id,
+        has_live,
+        rows: koodesk_domain::diff::three_way(&doc.product, &submitted, &live),
+    })
+}

@@ -2,6 +2,7 @@
 
 mod api;
 mod drafts;
+mod sync;
 mod template;
 
 use std::process::ExitCode;
@@ -48,6 +49,50 @@ enum Command {
         #[command(subcommand)]
         command: api::ApiCommand,
     },
+    /// Submit a draft to the marketplace: lint it, make its request templates, queue the uploads
+    /// and the application (sent by `koodesk sync` or the app).
+    Submit {
+        id: String,
+        /// Submit although the linter has warnings.
+        #[arg(long, short)]
+        yes: bool,
+        #[command(flatten)]
+        account: sync::AccountArg,
+    },
+    /// Send what is queued and pull applications, products and events.
+    Sync {
+        /// Run until nothing is left to send (or two minutes), then exit; without it, keep
+        /// syncing every 30 seconds.
+        #[arg(long)]
+        once: bool,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        account: sync::AccountArg,
+    },
+    /// The calls waiting to be sent.
+    Outbox {
+        #[command(subcommand)]
+        command: sync::OutboxCommand,
+        #[command(flatten)]
+        account: sync::AccountArg,
+    },
+    /// My Applications: releases and modifications under review and decided.
+    Applications {
+        #[command(subcommand)]
+        command: sync::ApplicationsCommand,
+        #[command(flatten)]
+        account: sync::AccountArg,
+    },
+    /// The draft, its submitted snapshot and the live product, field by field ($: price or
+    /// billing).
+    Diff {
+        id: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        account: sync::AccountArg,
+    },
     /// Check a draft (by id) or a draft file against KooGallery's release requirements.
     /// Exits with 1 when there are blocking errors.
     Lint {
@@ -74,6 +119,30 @@ fn main() -> ExitCode {
         Command::Drafts { command } => with_context(|ctx| drafts::run(ctx, command)),
         Command::Api { command } => api::run(command),
         Command::Lint { target, json } => with_context(|ctx| drafts::lint(ctx, &target, json)),
+        Command::Submit { id, yes, account } => with_context(|ctx| {
+            account.apply(ctx)?;
+            sync::submit(ctx, &id, yes)
+        }),
+        Command::Sync {
+            once,
+            json,
+            account,
+        } => with_context(|ctx| {
+            account.apply(ctx)?;
+            sync::sync(ctx, once, json)
+        }),
+        Command::Outbox { command, account } => with_context(|ctx| {
+            account.apply(ctx)?;
+            sync::outbox(ctx, command)
+        }),
+        Command::Applications { command, account } => with_context(|ctx| {
+            account.apply(ctx)?;
+            sync::applications(ctx, command)
+        }),
+        Command::Diff { id, json, account } => with_context(|ctx| {
+            account.apply(ctx)?;
+            sync::diff(ctx, &id, json)
+        }),
         Command::Template { command } => match template::run(command) {
             Ok(code) => code,
             Err(e) => {

@@ -36,6 +36,90 @@ pub fn diff<T: Serialize>(before: &T, after: &T) -> Vec<Change> {
     out
 }
 
+/// One field across the three copies of a product: the draft, the last submitted snapshot and the
+/// live product. `None` where the field does not exist in that copy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ThreeWay {
+    pub path: String,
+    pub draft: Option<Value>,
+    pub submitted: Option<Value>,
+    pub live: Option<Value>,
+    /// A price or billing field: the seller's customers pay by it.
+    pub pricing: bool,
+}
+
+impl ThreeWay {
+    /// The draft changed the field after it was submitted.
+    pub fn edited_since_submit(&self) -> bool {
+        self.draft != self.submitted
+    }
+
+    /// What was submitted differs from what is live (pending review, or rejected).
+    pub fn awaiting_review(&self) -> bool {
+        self.submitted != self.live
+    }
+}
+
+/// Whether a field path is about money: prices, billing modes, SKUs' charging.
+pub fn is_pricing(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    ["price", "billing", "charging", "period", "currency"]
+        .iter()
+        .any(|w| p.contains(w))
+}
+
+/// Every field that differs in any of the three copies, in document order (the draft's changes
+/// first). A field equal in all three is left out.
+pub fn three_way<T: Serialize>(draft: &T, submitted: &T, live: &T) -> Vec<ThreeWay> {
+    let ld = diff(live, draft);
+    let ls = diff(live, submitted);
+    let sd = diff(submitted, draft);
+    let mut order: Vec<&str> = Vec::new();
+    for c in ld.iter().chain(&ls).chain(&sd) {
+        if !order.contains(&c.path.as_str()) {
+            order.push(&c.path);
+        }
+    }
+    let find = |list: &[Change], path: &str| -> Option<(Option<Value>, Option<Value>)> {
+        list.iter()
+            .find(|c| c.path == path)
+            .map(|c| (c.before.clone(), c.after.clone()))
+    };
+    order
+        .into_iter()
+        .map(|path| {
+            let from_ld = find(&ld, path);
+            let from_ls = find(&ls, path);
+            let from_sd = find(&sd, path);
+            // Where no diff against live names the path, the copy equals live there.
+            let live = from_ld
+                .as_ref()
+                .map(|(b, _)| b.clone())
+                .or_else(|| from_ls.as_ref().map(|(b, _)| b.clone()))
+                .or_else(|| from_sd.as_ref().map(|(b, _)| b.clone()))
+                .flatten();
+            let draft = match (&from_ld, &from_sd) {
+                (Some((_, a)), _) => a.clone(),
+                (None, Some((_, a))) => a.clone(),
+                (None, None) => live.clone(),
+            };
+            let submitted = match (&from_ls, &from_sd) {
+                (Some((_, a)), _) => a.clone(),
+                (None, Some((b, _))) => b.clone(),
+                (None, None) => live.clone(),
+            };
+            ThreeWay {
+                pricing: is_pricing(path),
+                path: path.to_owned(),
+                draft,
+                submitted,
+                live,
+            }
+        })
+        .collect()
+}
+
 fn join(base: &str, key: &str) -> String {
     if base.is_empty() {
         key.to_string()
@@ -146,6 +230,7 @@ mod tests {
     use super::*;
     use crate::product::{DeliveryMethod, Product};
     use crate::spec::Specification;
+    use serde_json::json;
 
     #[test]
     fn changed_fields_and_specifications_are_named_by_path_and_id() {
@@ -190,5 +275,37 @@ mod tests {
         assert_eq!(name.before, Some(Value::from("Backup Pro")));
         assert_eq!(name.after, Some(Value::from("Backup Plus")));
         assert!(diff(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn three_copies_side_by_side_with_prices_flagged() {
+        let live = json!({"name": "A", "price": "10.00", "summary": "s", "tags": ["x"]});
+        let submitted = json!({"name": "B", "price": "12.00", "summary": "s", "tags": ["x"]});
+        let draft = json!({"name": "C", "price": "12.00", "summary": "s2", "tags": ["x"]});
+        let rows = three_way(&draft, &submitted, &live);
+        let by = |p: &str| rows.iter().find(|r| r.path == p).cloned().expect(p);
+        let name = by("name");
+        assert_eq!(
+            (name.draft, name.submitted, name.live),
+            (Some(json!("C")), Some(json!("B")), Some(json!("A")))
+        );
+        let price = by("price");
+        assert!(price.pricing && !price.edited_since_submit() && price.awaiting_review());
+        let summary = by("summary");
+        assert_eq!(
+            summary.submitted,
+            Some(json!("s")),
+            "unchanged in the snapshot: equals live"
+        );
+        assert!(summary.edited_since_submit() && !summary.awaiting_review());
+        assert!(
+            rows.iter().all(|r| r.path != "tags"),
+            "equal everywhere: left out"
+        );
+        assert!(three_way(&live, &live, &live).is_empty());
+        assert!(
+            !is_pricing("product.basic.name")
+                && is_pricing("product.specifications[id=s1].skus[0].billing_mode")
+        );
     }
 }

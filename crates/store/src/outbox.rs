@@ -509,6 +509,22 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Takes the lease from `dead`, a holder known to have exited without releasing it (a
+    /// killed process); refused if someone else took it meanwhile.
+    pub fn take_over_lease(
+        &mut self,
+        dead: &str,
+        holder: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE sync_lease SET holder = ?2, expires_at = ?3 WHERE name = 'sender' AND holder = ?1",
+            params![dead, holder, now_ms + ttl_ms],
+        )?;
+        Ok(n == 1)
+    }
+
     pub fn release_lease(&mut self, holder: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "DELETE FROM sync_lease WHERE name = 'sender' AND holder = ?1",

@@ -133,6 +133,51 @@ pub struct Engine<M> {
     changed_since_pull: bool,
 }
 
+/// Lease holders are `<host>:<pid>:<random>`; a holder of this host whose process is gone left
+/// its lease behind.
+fn holder_name() -> String {
+    format!(
+        "{}:{}:{}",
+        host(),
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+fn host() -> String {
+    std::env::var("HOSTNAME")
+        .or_else(|_| std::env::var("COMPUTERNAME"))
+        .unwrap_or_else(|_| "this-computer".into())
+}
+
+fn holder_is_gone(holder: &str) -> bool {
+    let mut parts = holder.splitn(3, ':');
+    let (Some(h), Some(pid)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    h == host() && pid != std::process::id() && !process_alive(pid)
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // Signal 0 checks that the process exists without touching it.
+    // SAFETY: kill with signal 0 sends nothing; it only reports whether `pid` exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    // Not checked here: the lease runs out after its time instead.
+    true
+}
+
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -154,7 +199,7 @@ impl<M: Marketplace> Engine<M> {
             market,
             account: account.into(),
             attachments,
-            holder: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            holder: holder_name(),
             config,
             rng: fastrand::Rng::new(),
             changed_since_pull: false,
@@ -176,9 +221,23 @@ impl<M: Marketplace> Engine<M> {
         Ok(())
     }
 
+    /// Takes or renews the sender's lease. A lease left by a process of this computer that no
+    /// longer runs (killed, crashed) is taken over at once rather than after it expires.
     fn lease(&mut self) -> Result<bool, SyncError> {
         let ttl = self.config.lease_ttl.as_millis() as i64;
-        Ok(self.store.acquire_lease(&self.holder, now_ms(), ttl)?)
+        if self.store.acquire_lease(&self.holder, now_ms(), ttl)? {
+            return Ok(true);
+        }
+        let Some((other, _)) = self.store.lease()? else {
+            return Ok(self.store.acquire_lease(&self.holder, now_ms(), ttl)?);
+        };
+        if holder_is_gone(&other) {
+            tracing::info!(previous = %other, "taking over the lease of a sender that exited");
+            return Ok(self
+                .store
+                .take_over_lease(&other, &self.holder, now_ms(), ttl)?);
+        }
+        Ok(false)
     }
 
     fn local(&self) -> Result<plan::Local, SyncError> {

@@ -1,0 +1,163 @@
+//! `koodesk submit`, `sync`, `outbox`, `applications` and `diff`, run as a seller would against
+//! the sandbox on loopback, with the keys in the environment (no keychain, as under cron).
+
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use koodesk_api::dto::AccountInput;
+use koodesk_api::keychain::MemoryKeychain;
+use koodesk_api::paths::DataDir;
+use koodesk_api::{accounts, drafts, support, templates, Context};
+use koodesk_sandbox::{Config, Sandbox};
+use serde_json::{json, Value};
+
+fn run(data: &DataDir, sandbox: &Sandbox, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_koodesk"))
+        .env("KOODESK_DATA_DIR", data.root())
+        .env("KOODESK_AK", &sandbox.ak)
+        .env("KOODESK_SK", &sandbox.sk)
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .args(args)
+        .output()
+        .expect("koodesk runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A professional-service release that passes the linter; its request template is a form.
+fn ready_draft(ctx: &Context) -> String {
+    let s = support::get(ctx).expect("support");
+    let mut info = s.info.clone();
+    info["after_sales_groups"] = json!([{ "id": "g1", "name": "Support", "phone": "+49 30 1234567",
+        "email": "help@example.com", "service_days": "Monday to Friday", "service_hours": "08:00-17:00 (GMT+01:00)" }]);
+    support::save(ctx, Some(s.revision), info).expect("support");
+    let form = templates::new_form(ctx).expect("form");
+    let v = drafts::create(ctx, "professional_service").expect("draft");
+    let mut doc = v.doc.clone();
+    doc["product"] = serde_json::from_str(include_str!(
+        "../../sandbox/fixtures/professional-service.json"
+    ))
+    .expect("fixture");
+    let mut logo = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut logo, 120, 120);
+        enc.set_color(png::ColorType::Rgb);
+        let mut w = enc.write_header().expect("png");
+        w.write_image_data(&[90u8; 120 * 120 * 3]).expect("png");
+    }
+    doc["product"]["basic"]["logo"] = drafts::attach_bytes(ctx, "logo.png", &logo).expect("logo");
+    doc["product"]["qualification"]["user_guide"] =
+        drafts::attach_bytes(ctx, "guide.pdf", b"%PDF-1.4\n% cli guide\n").expect("guide");
+    doc["product"]["basic"]["delivery"]["request_templates"] =
+        json!([{ "title": "Migration request", "form_id": form.id, "file": null }]);
+    drafts::save(ctx, &v.id, None, doc).expect("saved");
+    v.id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submit_sync_and_read_back_from_the_command_line() {
+    let mut cfg = Config::new(31);
+    cfg.clock_speed = 0.0;
+    let sandbox = Sandbox::start(cfg).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = DataDir::at(dir.path());
+    let (draft, account) = {
+        let ctx =
+            Context::open_with(data.clone(), Arc::new(MemoryKeychain::default())).expect("context");
+        let a = accounts::add(
+            &ctx,
+            &AccountInput {
+                name: "Shop".into(),
+                site: sandbox.base_url.clone(),
+                ak: sandbox.ak.clone(),
+                sk: sandbox.sk.clone(),
+            },
+        )
+        .expect("account");
+        accounts::switch(&ctx, &a.id).expect("switch");
+        (ready_draft(&ctx), a.id)
+    };
+
+    let out = run(
+        &data,
+        &sandbox,
+        &["submit", &draft, "--yes", "--account", "Shop"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("made     request-form-1-v1-en.xlsx"), "{t}");
+    assert!(t.contains("5 upload(s)"), "{t}");
+
+    let out = run(&data, &sandbox, &["outbox", "list", "--json"]);
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(rows.len(), 6);
+    assert!(rows.iter().all(|r| r["state"] == "queued"));
+
+    let out = run(
+        &data,
+        &sandbox,
+        &["sync", "--once", "--json", "--account", &account],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(
+        (report["done"].as_u64(), report["open"].as_u64()),
+        (Some(6), Some(0))
+    );
+
+    let out = run(&data, &sandbox, &["outbox", "list"]);
+    assert!(text(&out).contains("nothing waiting"), "{}", text(&out));
+
+    let out = run(&data, &sandbox, &["applications", "list", "--json"]);
+    let apps: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0]["application"]["status"], "PENDING_APPROVAL");
+    assert_eq!(apps[0]["draft_id"], json!(draft));
+    let app_id = apps[0]["application"]["applicationId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    // The diff: the snapshot carries the generated templates, the draft does not.
+    let out = run(&data, &sandbox, &["diff", &draft, "--json"]);
+    let view: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(view["submission"]["state"], "sent");
+    assert_eq!(view["has_live"], json!(false));
+    let paths: Vec<&str> = view["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["path"].as_str())
+        .collect();
+    assert!(
+        paths.iter().any(|p| p.contains("request_templates")),
+        "{paths:?}"
+    );
+
+    // Withdraw from the command line; the next sync sends it.
+    let out = run(&data, &sandbox, &["applications", "withdraw", &app_id]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&data, &sandbox, &["sync", "--once"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&data, &sandbox, &["applications", "list"]);
+    assert!(text(&out).contains("WITHDRAWN"), "{}", text(&out));
+
+    // No keys anywhere: a clear error, nothing sent.
+    let out = Command::new(env!("CARGO_BIN_EXE_koodesk"))
+        .env("KOODESK_DATA_DIR", data.root())
+        .env_remove("KOODESK_AK")
+        .env_remove("KOODESK_SK")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .args(["sync", "--once"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("KOODESK_AK") || t.contains("keychain"), "{t}");
+}
