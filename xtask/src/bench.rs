@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: measurements printed as a table, each beside a baseline from the same run.
 //!
-//! Rows now: time from process start to an interactive Products page, and idle memory (PSS of the
+//! Rows now: the drafts store, templates, the outbox's drain rate against raw signed requests,
+//! time from process start to an interactive Products page, and idle memory (PSS of the
 //! whole process tree, WebKit processes included, after 5 s), for Koodesk and a bare Tauri 2 window.
 
 use std::collections::HashMap;
@@ -62,6 +63,8 @@ pub fn run() -> Result<()> {
         "store-bench",
         "-p",
         "template-bench",
+        "-p",
+        "sync-bench",
     ]))?;
     let release = crate::target_dir().join("release");
     let mut rows = drafts_store(&release.join("store-bench"))?;
@@ -69,6 +72,8 @@ pub fn run() -> Result<()> {
     rows.extend(bench_rows(
         Command::new(release.join("template-bench")).env("KOODESK_PYTHON", setup::python_path()),
     )?);
+    step("sync: the outbox drained against raw signed requests to the same sandbox");
+    rows.extend(bench_rows(&mut Command::new(release.join("sync-bench")))?);
     rows.extend(startup_and_memory(
         &release.join("koodesk-app"),
         &release.join("bare-tauri"),

@@ -249,6 +249,21 @@ pub async fn test_connection(ctx: &Context, id: &str) -> Result<ConnectionReport
         ),
     };
     tracing::info!(account = %id, elapsed_ms, "connection test passed");
+    // Connected: find out which of Koodesk's operations this gateway serves, so Submit can say
+    // at once when a submission has to go through the console.
+    match koodesk_sync::probe::probe(&client, koodesk_sync::engine::now_ms()).await {
+        Ok(served) => {
+            let json = serde_json::to_string(&served).unwrap_or_default();
+            ctx.store()?
+                .set_sync_state(id, koodesk_sync::engine::keys::SERVED, Some(&json))?;
+            if !served.missing().is_empty() {
+                tracing::info!(account = %id, missing = ?served.missing(), "not every operation is served");
+            }
+        }
+        Err(e) => {
+            tracing::info!(account = %id, error = %e, "could not ask which operations are served")
+        }
+    }
     Ok(ConnectionReport {
         base_url,
         elapsed_ms,

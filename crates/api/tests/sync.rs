@@ -24,9 +24,14 @@ struct Rig {
 
 impl Rig {
     async fn new(seed: u64) -> Rig {
+        Self::with(seed, false).await
+    }
+
+    async fn with(seed: u64, documented_only: bool) -> Rig {
         let mut c = Config::new(seed);
         c.clock_speed = 0.0;
         c.start = Some(START);
+        c.documented_only = documented_only;
         let sandbox = Sandbox::start(c).await.expect("sandbox");
         let dir = tempfile::tempdir().expect("tmp");
         let ctx = Context::open_with(DataDir::at(dir.path()), Arc::new(MemoryKeychain::default()))
@@ -234,5 +239,64 @@ async fn blocking_errors_and_unconfirmed_warnings_stop_a_submit_and_queue_nothin
     assert_eq!(
         sync::outbox(ctx, false).expect("outbox").len(),
         ok.calls as usize
+    );
+}
+
+#[tokio::test]
+async fn a_gateway_without_the_contract_gets_the_manual_path_and_nothing_is_queued() {
+    let rig = Rig::with(13, true).await;
+    let ctx = &rig.ctx;
+    let (draft, _) = ready_draft(ctx);
+    // Connecting asks the gateway what it serves.
+    let report = rig.sync().await;
+    assert!(report.pull_error.is_none(), "{report:?}");
+    let e = sync::submit(ctx, &draft, true).expect_err("not served");
+    assert_eq!(e.code, ErrorCode::Marketplace);
+    assert!(e.message.contains("does not accept"), "{}", e.message);
+    assert!(
+        e.message
+            .contains(&format!("koodesk submit {draft} --by-hand")),
+        "{}",
+        e.message
+    );
+    assert!(
+        sync::outbox(ctx, true).expect("outbox").is_empty(),
+        "nothing queued that can never be sent"
+    );
+
+    let out = tempfile::tempdir().expect("tmp");
+    let export = sync::export_by_hand(ctx, &draft, out.path(), true).expect("exported");
+    let guide = std::fs::read_to_string(&export.guide).expect("guide");
+    // Every field in the console's order, files named, a checklist.
+    let at = |needle: &str| {
+        guide
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} in guide:\n{guide}"))
+    };
+    assert!(at("## Basic information") < at("## Specifications and prices"));
+    assert!(at("## Specifications and prices") < at("## Product details"));
+    assert!(at("**basic.name**") < at("**basic.version**"));
+    assert!(guide.contains("CloudMove Server Migration Service"));
+    assert!(guide.contains("- [ ] Upload files/logo.png"));
+    assert!(guide.contains("upload files/request-form-1-v1-zh-CN.xlsx"));
+    for f in &export.files {
+        let bytes = std::fs::read(out.path().join("files").join(f)).expect("copied");
+        assert!(!bytes.is_empty());
+    }
+    let xlsx = std::fs::read(out.path().join("files/request-form-1-v1-en.xlsx")).expect("template");
+    assert_eq!(koodesk_templates::identify(&xlsx).expect("a template").1, 1);
+
+    let id = sync::mark_submitted_by_hand(ctx, &draft, true).expect("marked");
+    let subs = sync::submissions(ctx, &draft).expect("subs");
+    assert_eq!(
+        (subs[0].id.as_str(), subs[0].state.as_str()),
+        (id.as_str(), "manual")
+    );
+    assert!(sync::outbox(ctx, true).expect("outbox").is_empty());
+    // The pull still runs on what the gateway serves (nothing here), without errors.
+    let report = rig.sync().await;
+    assert!(
+        report.pull_error.is_none() && report.paused.is_none(),
+        "{report:?}"
     );
 }

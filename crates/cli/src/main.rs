@@ -56,6 +56,13 @@ enum Command {
         /// Submit although the linter has warnings.
         #[arg(long, short)]
         yes: bool,
+        /// For an account whose API does not take submissions: write everything the KooGallery
+        /// console asks for (fields in its order, files, a checklist) into this folder instead.
+        #[arg(long, value_name = "FOLDER", conflicts_with = "mark_submitted")]
+        by_hand: Option<std::path::PathBuf>,
+        /// Record that the draft was submitted by hand in the console (nothing is sent).
+        #[arg(long)]
+        mark_submitted: bool,
         #[command(flatten)]
         account: sync::AccountArg,
     },
@@ -119,9 +126,19 @@ fn main() -> ExitCode {
         Command::Drafts { command } => with_context(|ctx| drafts::run(ctx, command)),
         Command::Api { command } => api::run(command),
         Command::Lint { target, json } => with_context(|ctx| drafts::lint(ctx, &target, json)),
-        Command::Submit { id, yes, account } => with_context(|ctx| {
+        Command::Submit {
+            id,
+            yes,
+            by_hand,
+            mark_submitted,
+            account,
+        } => with_context(|ctx| {
             account.apply(ctx)?;
-            sync::submit(ctx, &id, yes)
+            match (by_hand, mark_submitted) {
+                (Some(folder), _) => sync::by_hand(ctx, &id, &folder, yes),
+                (None, true) => sync::mark_submitted(ctx, &id, yes),
+                (None, false) => sync::submit(ctx, &id, yes),
+            }
         }),
         Command::Sync {
             once,

@@ -81,6 +81,29 @@ pub fn submit(ctx: &Context, id: &str, yes: bool) -> Result<ExitCode, ApiError> 
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn by_hand(
+    ctx: &Context,
+    id: &str,
+    folder: &std::path::Path,
+    yes: bool,
+) -> Result<ExitCode, ApiError> {
+    let r = sync::export_by_hand(ctx, id, folder, yes)?;
+    println!("wrote    {}", r.guide);
+    for f in &r.files {
+        println!("file     {}/files/{f}", r.folder);
+    }
+    println!(
+        "then     submit in the KooGallery console and run `koodesk submit {id} --mark-submitted`"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn mark_submitted(ctx: &Context, id: &str, yes: bool) -> Result<ExitCode, ApiError> {
+    let s = sync::mark_submitted_by_hand(ctx, id, yes)?;
+    println!("recorded submission {s} as submitted by hand");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Exit codes: 0 nothing left to send; 3 calls still waiting (offline, or backing off); 4 the
 /// account's keys were refused (paused); 5 another Koodesk is sending for this data folder.
 pub fn sync(ctx: &Context, once: bool, as_json: bool) -> Result<ExitCode, ApiError> {

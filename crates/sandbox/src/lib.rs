@@ -50,6 +50,9 @@ pub struct Config {
     pub state: Option<PathBuf>,
     /// Seed the demo data set: products, applications and orders in every state.
     pub demo: bool,
+    /// Serve only what KooGallery documents publicly (the order query), like a real gateway
+    /// without Koodesk's contract: every other operation answers 404 `APIG.0101`.
+    pub documented_only: bool,
 }
 
 impl Config {
@@ -65,6 +68,7 @@ impl Config {
             start: None,
             state: None,
             demo: false,
+            documented_only: false,
         }
     }
 }
@@ -151,7 +155,7 @@ impl Sandbox {
                 port: cfg.port,
                 source,
             })?;
-        let app = router(shared.clone());
+        let app = router(shared.clone(), cfg.documented_only);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(
@@ -213,13 +217,13 @@ pub const CONTRACT_PATHS: &[&str] = &[
     "/isv/events",
 ];
 
-fn router(shared: Arc<Shared>) -> Router {
+fn router(shared: Arc<Shared>, documented_only: bool) -> Router {
     use admin::*;
     use gateway::{check_signature, gateway_error, inject_faults, loopback_only};
     use routes::*;
     let p = |i: usize| CONTRACT_PATHS[i];
-    let api = Router::new()
-        .route(p(0), get(order_query))
+    let documented = Router::new().route(p(0), get(order_query));
+    let contract = Router::new()
         .route(p(1), get(list_products))
         .route(p(2), get(get_product))
         .route(p(3), post(create_application).get(list_applications))
@@ -230,7 +234,13 @@ fn router(shared: Arc<Shared>) -> Router {
         .route(p(8), get(list_orders))
         .route(p(9), get(get_order))
         .route(p(10), post(act_on_order))
-        .route(p(11), get(events))
+        .route(p(11), get(events));
+    let api = if documented_only {
+        documented
+    } else {
+        documented.merge(contract)
+    };
+    let api = api
         .route_layer(middleware::from_fn_with_state(
             shared.clone(),
             inject_faults,

@@ -37,6 +37,10 @@ struct Args {
     /// Seed demo products, applications and orders.
     #[arg(long)]
     demo: bool,
+    /// Serve only the documented order query, like a KooGallery gateway without Koodesk's
+    /// contract (every other operation: 404 APIG.0101).
+    #[arg(long)]
+    documented_only: bool,
 }
 
 #[tokio::main]
@@ -51,6 +55,7 @@ async fn main() -> ExitCode {
     cfg.clock_speed = args.clock_speed;
     cfg.state = args.state;
     cfg.demo = args.demo;
+    cfg.documented_only = args.documented_only;
     if let Some(s) = args.start {
         match koodesk_market::sign::parse_sdk_date(&s) {
             Some(t) => cfg.start = Some(t.unix_timestamp()),

@@ -145,6 +145,7 @@ const MIGRATION_SQL: &[&str] = &[
         updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
     ) STRICT;
     CREATE INDEX outbox_open ON outbox (account, state, seq);
+    CREATE INDEX outbox_submission ON outbox (submission_id);
     CREATE TABLE sync_lease (
         name       TEXT PRIMARY KEY NOT NULL,
         holder     TEXT NOT NULL,

@@ -227,6 +227,36 @@ impl Store {
         Ok(())
     }
 
+    /// Records a submission the seller made by hand in the console: kept as submitted (state
+    /// `manual`), nothing queued.
+    pub fn record_manual_submission(&mut self, s: &NewSubmission) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            &format!(
+                "INSERT INTO submissions ({SUBMISSION_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'manual', NULL, NULL,
+                         strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+            ),
+            params![
+                s.id,
+                s.account,
+                s.draft_id,
+                s.draft_revision,
+                s.kind,
+                s.live_product_id,
+                s.base_version.map(|v| v as i64),
+                s.snapshot
+            ],
+        )?;
+        tx.execute(
+            "UPDATE drafts SET submitted = 1 WHERE id = ?1",
+            [&s.draft_id],
+        )?;
+        audit::record(&tx, "draft", &s.draft_id, "submitted by hand", &s.id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Queues calls that belong to no submission (a withdrawal, an order action).
     pub fn enqueue(&mut self, account: &str, rows: &[NewOutboxRow]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::backoff::Backoff;
 use crate::calls::{self, Call};
 use crate::plan::{self, Op, RowView};
+use crate::probe::{self, Served};
 use crate::SyncError;
 
 /// The marketplace as the engine sees it: the sandbox and KooGallery through [`Client`], or a
@@ -70,6 +71,8 @@ pub struct Config {
     /// after this and another process may send.
     pub lease_ttl: Duration,
     pub page_size: u32,
+    /// Pull at all; off for a send-only run (the drain benchmark).
+    pub pull: bool,
 }
 
 impl Default for Config {
@@ -79,6 +82,7 @@ impl Default for Config {
             plan: plan::Settings::default(),
             lease_ttl: Duration::from_secs(30),
             page_size: 100,
+            pull: true,
         }
     }
 }
@@ -92,6 +96,8 @@ pub mod keys {
     /// When the last pull finished (Unix ms).
     pub const LAST_PULL: &str = "last_pull";
     pub const EVENTS_CURSOR: &str = "events.cursor";
+    /// Which contract operations the gateway serves (`probe::Served` as JSON).
+    pub const SERVED: &str = "served";
 }
 
 /// What one pass did, for the status line and `koodesk sync --json`.
@@ -131,6 +137,10 @@ pub struct Engine<M> {
     config: Config,
     rng: fastrand::Rng,
     changed_since_pull: bool,
+    /// Until when (Unix ms) this engine's lease is known to be held without renewing it.
+    lease_until: i64,
+    /// An offline note may be in the store (cleared at the next success).
+    offline_noted: bool,
 }
 
 /// Lease holders are `<host>:<pid>:<random>`; a holder of this host whose process is gone left
@@ -203,6 +213,8 @@ impl<M: Marketplace> Engine<M> {
             config,
             rng: fastrand::Rng::new(),
             changed_since_pull: false,
+            lease_until: 0,
+            offline_noted: true,
         }
     }
 
@@ -217,6 +229,7 @@ impl<M: Marketplace> Engine<M> {
 
     /// Gives the lease back so another process may send at once.
     pub fn release(&mut self) -> Result<(), SyncError> {
+        self.lease_until = 0;
         self.store.release_lease(&self.holder)?;
         Ok(())
     }
@@ -225,17 +238,30 @@ impl<M: Marketplace> Engine<M> {
     /// longer runs (killed, crashed) is taken over at once rather than after it expires.
     fn lease(&mut self) -> Result<bool, SyncError> {
         let ttl = self.config.lease_ttl.as_millis() as i64;
-        if self.store.acquire_lease(&self.holder, now_ms(), ttl)? {
+        let now = now_ms();
+        // Renewed when a third of it is used up, not before every call.
+        if now < self.lease_until - 2 * ttl / 3 {
             return Ok(true);
         }
+        if self.store.acquire_lease(&self.holder, now, ttl)? {
+            self.lease_until = now + ttl;
+            return Ok(true);
+        }
+        self.lease_until = 0;
         let Some((other, _)) = self.store.lease()? else {
-            return Ok(self.store.acquire_lease(&self.holder, now_ms(), ttl)?);
+            let taken = self.store.acquire_lease(&self.holder, now, ttl)?;
+            if taken {
+                self.lease_until = now + ttl;
+            }
+            return Ok(taken);
         };
         if holder_is_gone(&other) {
             tracing::info!(previous = %other, "taking over the lease of a sender that exited");
-            return Ok(self
-                .store
-                .take_over_lease(&other, &self.holder, now_ms(), ttl)?);
+            let taken = self.store.take_over_lease(&other, &self.holder, now, ttl)?;
+            if taken {
+                self.lease_until = now + ttl;
+            }
+            return Ok(taken);
         }
         Ok(false)
     }
@@ -288,6 +314,7 @@ impl<M: Marketplace> Engine<M> {
             report.busy = self.store.lease()?.map(|(h, _)| h);
             return Ok(report);
         }
+        let served = self.served().await?;
         let mut tried = HashSet::new();
         'sending: loop {
             let ops = plan::plan(&self.local()?, &self.remote()?, &self.config.plan, now_ms());
@@ -308,7 +335,7 @@ impl<M: Marketplace> Engine<M> {
                     return Ok(report);
                 }
                 report.sent += 1;
-                match self.send(seq).await? {
+                match self.send(seq, &served).await? {
                     Outcome::Done => report.done += 1,
                     Outcome::Rejected => report.rejected += 1,
                     Outcome::Retry => report.retrying += 1,
@@ -325,7 +352,7 @@ impl<M: Marketplace> Engine<M> {
             }
         }
         let ops = plan::plan(&self.local()?, &self.remote()?, &self.config.plan, now_ms());
-        if report.offline.is_none() && ops.contains(&Op::Pull) {
+        if self.config.pull && report.offline.is_none() && ops.contains(&Op::Pull) {
             match self.pull().await {
                 Ok(()) => report.pulled = true,
                 Err(SyncError::Market(e)) => match self.classify_trouble(&e)? {
@@ -390,6 +417,7 @@ impl<M: Marketplace> Engine<M> {
             Some(Outcome::Offline(w)) => {
                 self.store
                     .set_sync_state(&self.account, keys::OFFLINE, Some(w))?;
+                self.offline_noted = true;
             }
             Some(Outcome::Paused(w)) => {
                 self.store
@@ -400,6 +428,16 @@ impl<M: Marketplace> Engine<M> {
         Ok(outcome)
     }
 
+    /// The marketplace answered: clear the offline note if there may be one.
+    fn online(&mut self) -> Result<(), SyncError> {
+        if self.offline_noted {
+            self.store
+                .set_sync_state(&self.account, keys::OFFLINE, None)?;
+            self.offline_noted = false;
+        }
+        Ok(())
+    }
+
     fn retry_at(&mut self, attempts: u32, retry_after: Option<Duration>) -> i64 {
         let d = self
             .config
@@ -408,12 +446,48 @@ impl<M: Marketplace> Engine<M> {
         now_ms() + d.as_millis() as i64
     }
 
-    async fn send(&mut self, seq: i64) -> Result<Outcome, SyncError> {
+    /// What the gateway serves: probed once per account and kept; all served when it cannot be
+    /// asked now (the calls themselves then find out).
+    pub async fn served(&mut self) -> Result<Served, SyncError> {
+        let known = self
+            .store
+            .sync_state(&self.account, keys::SERVED)?
+            .and_then(|json| serde_json::from_str::<Served>(&json).ok());
+        if let Some(s) = &known {
+            // Asked again once a day: an account may be given more of the API.
+            if now_ms() - s.probed_at < 24 * 3_600_000 {
+                return Ok(s.clone());
+            }
+        }
+        match probe::probe(&self.market, now_ms()).await {
+            Ok(s) => {
+                let json = serde_json::to_string(&s).unwrap_or_default();
+                self.store
+                    .set_sync_state(&self.account, keys::SERVED, Some(&json))?;
+                if !s.missing().is_empty() {
+                    tracing::info!(missing = ?s.missing(), "the gateway does not serve every operation");
+                }
+                Ok(s)
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "could not probe the gateway");
+                Ok(known.unwrap_or_default())
+            }
+        }
+    }
+
+    async fn send(&mut self, seq: i64, served: &Served) -> Result<Outcome, SyncError> {
         let row = self
             .store
             .outbox_row(seq)?
             .ok_or_else(|| SyncError::Corrupt(format!("outbox row {seq} vanished")))?;
         let call = Call::from_row(&row)?;
+        if !served.serves(&row.op) {
+            let message = probe::not_served_message(&row.op);
+            let effects = calls::on_refused(row.submission_id.as_deref(), &call, &message);
+            self.store.outbox_rejected(seq, &message, &effects)?;
+            return Ok(Outcome::Rejected);
+        }
         let row = match (&row.method, &row.path, &row.body) {
             (Some(_), Some(_), Some(_)) => self.store.outbox_start(seq, "", "", &[])?,
             _ => match calls::build(&self.store, &self.attachments, &row, &call) {
@@ -440,8 +514,7 @@ impl<M: Marketplace> Engine<M> {
             Ok(answer) => match calls::on_done(&call, &answer) {
                 Ok(effects) => {
                     self.store.outbox_done(seq, &answer.to_string(), &effects)?;
-                    self.store
-                        .set_sync_state(&self.account, keys::OFFLINE, None)?;
+                    self.online()?;
                     self.changed_since_pull = true;
                     Ok(Outcome::Done)
                 }
@@ -461,8 +534,7 @@ impl<M: Marketplace> Engine<M> {
                     self.store.outbox_retry_later(seq, at, &e.to_string())?;
                     return Ok(trouble);
                 }
-                self.store
-                    .set_sync_state(&self.account, keys::OFFLINE, None)?;
+                self.online()?;
                 match e.class() {
                     ErrorClass::Rejected => {
                         let message = e.to_string();
@@ -489,9 +561,10 @@ impl<M: Marketplace> Engine<M> {
     /// Reads applications, products and new events into the store (never a draft).
     pub async fn pull(&mut self) -> Result<(), SyncError> {
         let limit = self.config.page_size.max(1);
+        let served = self.served().await?;
         let mut applications = Vec::new();
         let mut offset = 0;
-        loop {
+        while served.serves("list_applications") {
             let page = Page {
                 offset,
                 limit,
@@ -507,7 +580,7 @@ impl<M: Marketplace> Engine<M> {
         }
         let mut products = Vec::new();
         let mut offset = 0;
-        loop {
+        while served.serves("list_products") {
             let page = Page {
                 offset,
                 limit,
@@ -533,7 +606,7 @@ impl<M: Marketplace> Engine<M> {
         }
         let mut cursor = self.store.sync_state(&self.account, keys::EVENTS_CURSOR)?;
         let mut events = Vec::new();
-        loop {
+        while served.serves("events") {
             let page = self.market.events(cursor.as_deref(), limit).await?;
             let n = page.events.len();
             events.extend(page.events.iter().map(|e| {
@@ -557,8 +630,7 @@ impl<M: Marketplace> Engine<M> {
         )?;
         self.store
             .set_sync_state(&self.account, keys::LAST_PULL, Some(&now_ms().to_string()))?;
-        self.store
-            .set_sync_state(&self.account, keys::OFFLINE, None)?;
+        self.online()?;
         self.changed_since_pull = false;
         Ok(())
     }

@@ -8,12 +8,14 @@
 //! - [`engine`]: the executor, the sender's lease, the marketplace trait.
 //! - [`calls`]: what each outbox row does and what its answer changes locally.
 //! - [`submission`]: the calls that carry out a submission.
+//! - [`probe`]: which contract operations an account's gateway serves.
 //! - [`backoff`]: when to try again.
 
 pub mod backoff;
 pub mod calls;
 pub mod engine;
 pub mod plan;
+pub mod probe;
 pub mod submission;
 
 pub use calls::Call;

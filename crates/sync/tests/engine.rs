@@ -36,9 +36,14 @@ fn quick() -> Config {
 
 impl Rig {
     async fn new(seed: u64) -> Rig {
+        Self::with(seed, false).await
+    }
+
+    async fn with(seed: u64, documented_only: bool) -> Rig {
         let mut c = SandboxConfig::new(seed);
         c.clock_speed = 0.0;
         c.start = Some(START);
+        c.documented_only = documented_only;
         Rig {
             sandbox: Sandbox::start(c).await.expect("sandbox starts"),
             dir: tempfile::tempdir().expect("temp dir"),
@@ -286,6 +291,8 @@ async fn every_fault_on_every_mutating_route_ends_with_exactly_one_effect() {
         Duration::from_millis(600),
     );
     let mut engine = rig.engine_with(client);
+    // The first pass asks the gateway what it serves; faults are injected after it.
+    engine.pass().await.expect("probe");
     for route in [
         "POST /isv/attachments",
         "POST /isv/applications",
@@ -495,4 +502,33 @@ async fn one_sender_per_data_folder() {
         .expect("sync");
     assert_eq!(report.open, 0, "{report:?}");
     assert_eq!(rig.counter("applications.created").await, 2);
+}
+
+#[tokio::test]
+async fn calls_a_gateway_does_not_serve_are_refused_with_the_manual_path_not_retried() {
+    let rig = Rig::with(7, true).await;
+    let mut store = rig.store();
+    // Queued before the gateway was ever asked (submitted offline).
+    let (sub, _) = rig.submit(&mut store, "Console only");
+    let report = rig
+        .engine()
+        .run_until_idle(Duration::from_secs(10))
+        .await
+        .expect("sync");
+    assert_eq!((report.open, report.rejected), (0, 1), "{report:?}");
+    let s = store.submission(&sub).expect("r").expect("s");
+    assert_eq!(s.state, "rejected");
+    assert!(s
+        .message
+        .expect("message")
+        .contains("does not accept file uploads"));
+    let rows = store.outbox("acct", true).expect("outbox");
+    assert!(
+        rows.iter().all(|r| r.state == "rejected"),
+        "the application waited for the upload"
+    );
+    assert!(
+        rows.iter().all(|r| r.attempts == 0),
+        "nothing was sent that could not be served"
+    );
 }
