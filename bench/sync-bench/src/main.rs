@@ -65,9 +65,13 @@ async fn drained(client: Client) -> Duration {
             )
             .expect("draft");
         let sub = client_token();
-        let rows = submission::rows(&sub, &format!("draft:{draft}"), &[], |_| {
-            submission::Known::Missing
-        });
+        let rows = submission::rows(
+            &sub,
+            &format!("draft:{draft}"),
+            &[],
+            |_| submission::Known::Missing,
+            &[],
+        );
         store
             .submit(
                 &NewSubmission {

@@ -93,6 +93,8 @@ fn png(w: u32, h: u32) -> Vec<u8> {
 fn ready_draft(ctx: &Context) -> (String, String) {
     let s = support::get(ctx).expect("support");
     let mut info = s.info.clone();
+    info["business_contact"] =
+        json!({ "name": "Ana Lima", "phone": "+49 30 7654321", "email": "ana@example.com" });
     info["after_sales_groups"] = json!([{ "id": "g1", "name": "Support", "phone": "+49 30 1234567",
         "email": "help@example.com", "service_days": "Monday to Friday", "service_hours": "08:00-17:00 (GMT+01:00)" }]);
     support::save(ctx, Some(s.revision), info).expect("support saved");
@@ -138,8 +140,10 @@ async fn submit_makes_the_templates_and_the_release_arrives_once_then_its_review
         .iter()
         .all(|g| g.form_id == form && g.form_version == 1));
     assert!(templates::get_form(ctx, &form).expect("form").issued);
-    // Logo, guide, two templates, the form's definition; then the application.
-    assert_eq!((submitted.uploads, submitted.calls), (5, 6));
+    // Services & support first (its group is new to the marketplace); logo, guide, two
+    // templates, the form's definition; then the application.
+    assert!(submitted.support_change);
+    assert_eq!((submitted.uploads, submitted.calls), (5, 7));
     for g in &submitted.generated {
         let path = koodesk_store::attachment_path(&ctx.data_dir().attachments(), &g.sha256);
         let bytes = std::fs::read(&path).expect("the template is in the data folder");
@@ -157,9 +161,14 @@ async fn submit_makes_the_templates_and_the_release_arrives_once_then_its_review
     let report = rig.sync().await;
     assert_eq!(
         (report.open, report.done, report.rejected),
-        (0, 6, 0),
+        (0, 7, 0),
         "{report:?}"
     );
+    // The marketplace named the group; the product was sent naming it by that id.
+    let change = sync::support_change(ctx).expect("read").expect("answered");
+    assert_eq!(change.groups[0].local_id, "g1");
+    let group = change.groups[0].group_id.clone();
+    assert!(group.starts_with("ASG"), "{group}");
     let apps = sync::applications(ctx).expect("applications");
     assert_eq!(apps.len(), 1);
     let app = &apps[0];
@@ -177,6 +186,14 @@ async fn submit_makes_the_templates_and_the_release_arrives_once_then_its_review
         ["Migration request", "Migration request (简体中文)"]
     );
     assert!(request_templates.iter().all(|t| t.file.is_some()));
+    assert_eq!(
+        app.application
+            .snapshot
+            .qualification
+            .after_sales_group
+            .as_deref(),
+        Some(group.as_str())
+    );
     // Still pending: submitting again says since when.
     let pending = sync::submit(ctx, &draft, true).expect_err("under review");
     assert!(
@@ -195,6 +212,12 @@ async fn submit_makes_the_templates_and_the_release_arrives_once_then_its_review
         ApplicationStatus::Approved,
         "{:?}",
         apps[0].application.review_comments
+    );
+    let change = sync::support_change(ctx).expect("read").expect("pulled");
+    assert_eq!(
+        change.status,
+        ApplicationStatus::Approved,
+        "the contact change was reviewed"
     );
     let live = sync::remote_products(ctx).expect("live");
     let product_id = apps[0].application.product_id.clone().expect("released");

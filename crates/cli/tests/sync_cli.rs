@@ -34,6 +34,8 @@ fn text(o: &Output) -> String {
 fn ready_draft(ctx: &Context) -> String {
     let s = support::get(ctx).expect("support");
     let mut info = s.info.clone();
+    info["business_contact"] =
+        json!({ "name": "Ana Lima", "phone": "+49 30 7654321", "email": "ana@example.com" });
     info["after_sales_groups"] = json!([{ "id": "g1", "name": "Support", "phone": "+49 30 1234567",
         "email": "help@example.com", "service_days": "Monday to Friday", "service_hours": "08:00-17:00 (GMT+01:00)" }]);
     support::save(ctx, Some(s.revision), info).expect("support");

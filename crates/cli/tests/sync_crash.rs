@@ -64,7 +64,7 @@ fn queue(data: &DataDir, account: &str, round: usize) -> Vec<(String, String)> {
             })
             .collect();
         let entity = format!("draft:{draft_id}");
-        let rows = submission::rows(&sub, &entity, &files, |_| Known::Missing);
+        let rows = submission::rows(&sub, &entity, &files, |_| Known::Missing, &[]);
         store
             .submit(
                 &NewSubmission {

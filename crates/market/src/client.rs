@@ -363,6 +363,26 @@ impl Client {
         Ok(d.service_order)
     }
 
+    // -- Services & support --------------------------------------------------------------------
+
+    pub async fn submit_support_change(
+        &self,
+        req: &SubmitSupportChange,
+    ) -> Result<SupportChange, MarketError> {
+        let d: SupportChangeData = self
+            .call("POST", "/isv/support-changes", vec![], Some(req))
+            .await?;
+        Ok(d.support_change)
+    }
+
+    pub async fn list_support_changes(
+        &self,
+        page: &Page,
+    ) -> Result<SupportChangeList, MarketError> {
+        self.call("GET", "/isv/support-changes", page.query(), None::<&()>)
+            .await
+    }
+
     // -- events --------------------------------------------------------------------------------
 
     pub async fn events(&self, cursor: Option<&str>, limit: u32) -> Result<EventPage, MarketError> {

@@ -526,6 +526,55 @@ impl OrderAction {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Services & support (KooGallery reviews contact changes)
+
+/// `POST /isv/support-changes`: the seller's Services & support information as a whole. Groups
+/// carry the seller's own ids; the answer maps each to the marketplace's id, which products name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmitSupportChange {
+    pub client_token: String,
+    pub support: koodesk_domain::support::SupportInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupId {
+    /// The id the seller gave the group.
+    pub local_id: String,
+    /// The marketplace's id for it (`ASG…`), the one a product's after-sales group names.
+    pub group_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SupportChange {
+    pub change_id: String,
+    /// `PENDING_APPROVAL`, `APPROVED` or `REJECTED`, as for applications.
+    pub status: ApplicationStatus,
+    pub submitted_at: String,
+    #[serde(default)]
+    pub reviewed_at: Option<String>,
+    #[serde(default)]
+    pub review_comments: Vec<ReviewComment>,
+    pub groups: Vec<GroupId>,
+    pub support: koodesk_domain::support::SupportInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SupportChangeData {
+    pub support_change: SupportChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SupportChangeList {
+    pub total: u32,
+    pub support_changes: Vec<SupportChange>,
+}
+
+// ---------------------------------------------------------------------------------------------
 // Events
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -541,6 +590,7 @@ pub enum EventType {
     AppealOpened,
     AppealResolved,
     OrderCompleted,
+    SupportChangeReviewed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -36,6 +36,12 @@ CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     json TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS support_changes (
+    change_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    due_at INTEGER,
+    json TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tokens (
     access_key TEXT NOT NULL,
     client_token TEXT NOT NULL,

@@ -257,7 +257,13 @@ macro_rules! tokened {
         }
     )*};
 }
-tokened!(CreateApplication, Withdraw, OrderAction, UploadAttachment);
+tokened!(
+    CreateApplication,
+    Withdraw,
+    OrderAction,
+    UploadAttachment,
+    SubmitSupportChange
+);
 
 /// What a write handler starts from: the shared state and the access key the signature named.
 pub(crate) struct Writer {

@@ -215,6 +215,7 @@ pub const CONTRACT_PATHS: &[&str] = &[
     "/isv/service-orders/{orderId}",
     "/isv/service-orders/{orderId}/actions",
     "/isv/events",
+    "/isv/support-changes",
 ];
 
 fn router(shared: Arc<Shared>, documented_only: bool) -> Router {
@@ -234,7 +235,8 @@ fn router(shared: Arc<Shared>, documented_only: bool) -> Router {
         .route(p(8), get(list_orders))
         .route(p(9), get(get_order))
         .route(p(10), post(act_on_order))
-        .route(p(11), get(events));
+        .route(p(11), get(events))
+        .route(p(12), post(submit_support_change).get(list_support_changes));
     let api = if documented_only {
         documented
     } else {

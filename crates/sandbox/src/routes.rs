@@ -349,3 +349,29 @@ pub(crate) async fn upload_attachment(w: Writer, body: Bytes) -> Response {
         },
     )
 }
+
+pub(crate) async fn submit_support_change(w: Writer, body: Bytes) -> Response {
+    w.write("POST /isv/support-changes", &body, |sim, tx, req, now| {
+        sim.submit_support_change(tx, req, now)
+            .map(|support_change| SupportChangeData { support_change })
+    })
+}
+
+pub(crate) async fn list_support_changes(
+    State(s): State<Arc<Shared>>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    read(&s, |tx, _| {
+        let p = paging(&q)?;
+        let total = count(tx, "SELECT COUNT(*) FROM support_changes", [])?;
+        let support_changes = db::all(
+            tx,
+            "SELECT json FROM support_changes ORDER BY change_id LIMIT ?1 OFFSET ?2",
+            params![p.limit, p.offset],
+        )?;
+        Ok(SupportChangeList {
+            total,
+            support_changes,
+        })
+    })
+}

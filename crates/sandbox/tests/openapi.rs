@@ -111,6 +111,7 @@ fn enum_names_match_the_code() {
         EventType::AppealOpened,
         EventType::AppealResolved,
         EventType::OrderCompleted,
+        EventType::SupportChangeReviewed,
     ]));
     for code in [
         codes::SUCCESS,

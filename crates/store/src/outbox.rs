@@ -99,6 +99,11 @@ pub enum Effect {
     UploadedAttachment {
         attachment_id: String,
     },
+    /// A per-account sync state value (what the marketplace calls the seller's groups, …).
+    SyncState {
+        key: String,
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -461,12 +466,19 @@ impl Store {
                 .collect::<Result<_, _>>()?;
             drop(stmt);
             for (dep, dep_token) in dependants {
+                let note = format!("not sent: {message}");
                 tx.execute(
                     &format!(
                         "UPDATE outbox SET state = ?2, last_error = ?3, {} WHERE seq = ?1",
                         touch()
                     ),
-                    params![dep, state, format!("not sent: {message}")],
+                    params![dep, state, note],
+                )?;
+                // Its submission cannot go either: it needs the seller's attention.
+                tx.execute(
+                    "UPDATE submissions SET state = ?2, message = ?3
+                     WHERE id = (SELECT submission_id FROM outbox WHERE seq = ?1) AND state = 'queued'",
+                    params![dep, state, note],
                 )?;
                 stack.push(dep_token);
             }
@@ -736,6 +748,13 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
                      status = excluded.status, updated_at = excluded.updated_at, json = excluded.json
                  WHERE json_extract(excluded.json, '$.version') >= json_extract(remote_applications.json, '$.version')",
                 params![account, a.application_id, a.product_id, a.status, a.updated_at, a.json],
+            )?;
+        }
+        Effect::SyncState { key, value } => {
+            tx.execute(
+                "INSERT INTO sync_state (account, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
+                params![account, key, value],
             )?;
         }
         Effect::UploadedAttachment { attachment_id } => {

@@ -25,6 +25,8 @@ pub enum Call {
     },
     /// The release or modification application of a submission.
     CreateApplication { submission_id: String },
+    /// The seller's Services & support information (JSON, as it was when queued).
+    SubmitSupportChange { support: String },
     /// Withdraws an application: one a submission from here created (its id comes from that
     /// answer, once known), or one known by id.
     WithdrawApplication {
@@ -41,6 +43,7 @@ impl Call {
             Call::UploadAttachment { .. } => "upload_attachment",
             Call::CreateApplication { .. } => "create_application",
             Call::WithdrawApplication { .. } => "withdraw_application",
+            Call::SubmitSupportChange { .. } => "submit_support_change",
         }
     }
 
@@ -116,11 +119,34 @@ pub fn build(
                 body: encode(&body)?,
             })
         }
+        Call::SubmitSupportChange { support } => {
+            let support = serde_json::from_str(support)
+                .map_err(|e| SyncError::Corrupt(format!("outbox row {}: {e}", row.seq)))?;
+            Ok(Request {
+                method: "POST",
+                path: "/isv/support-changes".into(),
+                body: encode(&SubmitSupportChange {
+                    client_token: token,
+                    support,
+                })?,
+            })
+        }
         Call::CreateApplication { submission_id } => {
             let s = submission(store, submission_id)?;
-            let snapshot = serde_json::from_str(&s.snapshot).map_err(|e| {
-                SyncError::Corrupt(format!("submission {submission_id} cannot be read: {e}"))
-            })?;
+            let mut snapshot: koodesk_domain::product::Product = serde_json::from_str(&s.snapshot)
+                .map_err(|e| {
+                    SyncError::Corrupt(format!("submission {submission_id} cannot be read: {e}"))
+                })?;
+            // The product names its after-sales group by the marketplace's id, known once the
+            // Services & support change that carried the group was answered.
+            if let Some(local) = snapshot.qualification.after_sales_group.clone() {
+                if let Some(remote) = group_ids(store, &row.account)?
+                    .into_iter()
+                    .find(|g| g.local_id == local)
+                {
+                    snapshot.qualification.after_sales_group = Some(remote.group_id);
+                }
+            }
             let body = CreateApplication {
                 client_token: token,
                 r#type: if s.kind == "modification" {
@@ -177,6 +203,19 @@ pub fn build(
     }
 }
 
+/// The sync state key of the marketplace's ids for the seller's after-sales groups.
+pub const GROUP_IDS: &str = "support.groups";
+/// The sync state key of the last Services & support change the marketplace answered.
+pub const SUPPORT_CHANGE: &str = "support.change";
+
+/// The marketplace's ids for the seller's after-sales groups, as last answered.
+pub fn group_ids(store: &Store, account: &str) -> Result<Vec<GroupId>, SyncError> {
+    Ok(store
+        .sync_state(account, GROUP_IDS)?
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default())
+}
+
 pub fn remote_application(a: &Application) -> RemoteApplication {
     RemoteApplication {
         application_id: a.application_id.clone(),
@@ -224,6 +263,20 @@ pub fn on_done(call: &Call, answer: &serde_json::Value) -> Result<Vec<Effect>, S
             vec![Effect::RemoteApplication(remote_application(
                 &d.application,
             ))]
+        }
+        Call::SubmitSupportChange { .. } => {
+            let d: SupportChangeData = serde_json::from_value(answer.clone())
+                .map_err(|e| read("a Services & support change", e))?;
+            vec![
+                Effect::SyncState {
+                    key: GROUP_IDS.into(),
+                    value: serde_json::to_string(&d.support_change.groups).unwrap_or_default(),
+                },
+                Effect::SyncState {
+                    key: SUPPORT_CHANGE.into(),
+                    value: serde_json::to_string(&d.support_change).unwrap_or_default(),
+                },
+            ]
         }
     })
 }

@@ -41,6 +41,10 @@ pub trait Marketplace: Send + Sync {
         cursor: Option<&str>,
         limit: u32,
     ) -> impl Future<Output = Result<EventPage, MarketError>> + Send;
+    fn support_changes(
+        &self,
+        page: &Page,
+    ) -> impl Future<Output = Result<SupportChangeList, MarketError>> + Send;
 }
 
 impl Marketplace for Client {
@@ -60,6 +64,9 @@ impl Marketplace for Client {
     }
     async fn events(&self, cursor: Option<&str>, limit: u32) -> Result<EventPage, MarketError> {
         Client::events(self, cursor, limit).await
+    }
+    async fn support_changes(&self, page: &Page) -> Result<SupportChangeList, MarketError> {
+        self.list_support_changes(page).await
     }
 }
 
@@ -604,6 +611,24 @@ impl<M: Marketplace> Engine<M> {
                 break;
             }
         }
+        // The newest Services & support change, for its review state.
+        let mut support_change = None;
+        if served.serves("submit_support_change") {
+            let first = self.market.support_changes(&Page::first(1)).await?;
+            if first.total > 0 {
+                let last = Page {
+                    offset: first.total - 1,
+                    limit: 1,
+                    updated_since: None,
+                };
+                support_change = self
+                    .market
+                    .support_changes(&last)
+                    .await?
+                    .support_changes
+                    .pop();
+            }
+        }
         let mut cursor = self.store.sync_state(&self.account, keys::EVENTS_CURSOR)?;
         let mut events = Vec::new();
         while served.serves("events") {
@@ -628,6 +653,11 @@ impl<M: Marketplace> Engine<M> {
             &events,
             cursor.as_deref(),
         )?;
+        if let Some(c) = support_change {
+            let json = serde_json::to_string(&c).unwrap_or_default();
+            self.store
+                .set_sync_state(&self.account, calls::SUPPORT_CHANGE, Some(&json))?;
+        }
         self.store
             .set_sync_state(&self.account, keys::LAST_PULL, Some(&now_ms().to_string()))?;
         self.online()?;

@@ -32,6 +32,7 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "/isv/service-orders/KOODESK-PROBE/actions",
     ),
     ("events", "GET", "/isv/events"),
+    ("submit_support_change", "POST", "/isv/support-changes"),
 ];
 
 /// What the gateway serves, and when that was found out (Unix ms).
@@ -103,6 +104,7 @@ pub fn not_served_message(op: &str) -> String {
         "upload_attachment" => "file uploads",
         "withdraw_application" => "withdrawals",
         "act_on_order" => "service-order actions",
+        "submit_support_change" => "Services & support changes",
         other => other,
     };
     format!(

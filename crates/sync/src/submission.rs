@@ -29,17 +29,24 @@ pub enum Known {
 
 /// The rows for one submission, in the order they are queued. `entity` is the product's entity
 /// (`draft:<id>` for a release, `product:<id>` for a modification).
+///
+/// `also_wait_for`: client tokens of other rows the application must wait for (a Services &
+/// support change that brings the group the product names).
 pub fn rows(
     submission_id: &str,
     entity: &str,
     files: &[File<'_>],
     known: impl Fn(&str) -> Known,
+    also_wait_for: &[String],
 ) -> Vec<NewOutboxRow> {
     let mut rows = Vec::new();
-    let mut waits: Vec<(String, String)> = Vec::new();
+    let mut waits: Vec<(String, String)> = also_wait_for
+        .iter()
+        .map(|t| (String::new(), t.clone()))
+        .collect();
     for f in files {
         let sha = &f.attachment.sha256;
-        if waits.iter().any(|(s, _)| s == sha) {
+        if waits.iter().any(|(s, _)| !s.is_empty() && s == sha) {
             continue;
         }
         match known(sha) {
@@ -100,11 +107,17 @@ mod tests {
             content_type: "application/pdf",
         };
         let files = [f(&a), f(&b), f(&a), f(&c), f(&d)];
-        let rows = rows("S1", "draft:x", &files, |sha| match sha {
-            "bb" => Known::Uploaded,
-            "cc" => Known::Queued("earlier".into()),
-            _ => Known::Missing,
-        });
+        let rows = rows(
+            "S1",
+            "draft:x",
+            &files,
+            |sha| match sha {
+                "bb" => Known::Uploaded,
+                "cc" => Known::Queued("earlier".into()),
+                _ => Known::Missing,
+            },
+            &["support".to_owned()],
+        );
         let ops: Vec<&str> = rows.iter().map(|r| r.op.as_str()).collect();
         assert_eq!(
             ops,

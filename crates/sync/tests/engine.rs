@@ -124,9 +124,13 @@ impl Rig {
                 content_type: "application/pdf",
             })
             .collect();
-        let rows = submission::rows(&sub, &format!("draft:{draft_id}"), &files, |_| {
-            Known::Missing
-        });
+        let rows = submission::rows(
+            &sub,
+            &format!("draft:{draft_id}"),
+            &files,
+            |_| Known::Missing,
+            &[],
+        );
         store
             .submit(
                 &NewSubmission {
@@ -531,4 +535,64 @@ async fn calls_a_gateway_does_not_serve_are_refused_with_the_manual_path_not_ret
         rows.iter().all(|r| r.attempts == 0),
         "nothing was sent that could not be served"
     );
+}
+
+#[tokio::test]
+async fn every_fault_on_a_services_and_support_change_ends_with_one_change_and_its_group_ids() {
+    let rig = Rig::new(8).await;
+    let mut store = rig.store();
+    let client = rig.client_to(
+        &rig.sandbox.base_url,
+        &rig.sandbox.sk,
+        Duration::from_millis(600),
+    );
+    let mut engine = rig.engine_with(client);
+    engine.pass().await.expect("probe");
+    let route = "POST /isv/support-changes";
+    for (i, (name, fault)) in faults().into_iter().enumerate() {
+        let before = rig.counter("support_changes.submitted").await;
+        let mut info = koodesk_domain::support::SupportInfo::default();
+        info.after_sales_groups
+            .push(koodesk_domain::support::AfterSalesGroup {
+                id: format!("g{i}"),
+                name: "Team".into(),
+                ..Default::default()
+            });
+        let call = Call::SubmitSupportChange {
+            support: serde_json::to_string(&info).expect("json"),
+        };
+        let token = client_token();
+        store
+            .enqueue(
+                "acct",
+                &[koodesk_store::NewOutboxRow {
+                    client_token: token.clone(),
+                    op: call.op().into(),
+                    entity: "support".into(),
+                    waits_for: Vec::new(),
+                    params: call.params(),
+                }],
+            )
+            .expect("queued");
+        rig.fault(route, fault, 1).await;
+        let report = engine
+            .run_until_idle(Duration::from_secs(20))
+            .await
+            .expect("sync");
+        assert_eq!(report.open, 0, "{name}: {report:?}");
+        assert_eq!(
+            rig.counter(&format!("support_changes.submitted:{token}"))
+                .await,
+            1,
+            "{name}"
+        );
+        assert_eq!(
+            rig.counter("support_changes.submitted").await,
+            before + 1,
+            "{name}"
+        );
+        let ids = koodesk_sync::calls::group_ids(&store, "acct").expect("ids");
+        assert_eq!(ids.len(), 1, "{name}");
+        assert_eq!(ids[0].local_id, format!("g{i}"), "{name}");
+    }
 }

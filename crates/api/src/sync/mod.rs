@@ -34,6 +34,40 @@ impl From<koodesk_sync::SyncError> for ApiError {
     }
 }
 
+/// The outbox row of a Services & support change carrying the seller's information as it is now.
+pub(crate) fn support_row(ctx: &Context) -> Result<NewOutboxRow, ApiError> {
+    let info = crate::drafts::support_info(ctx)?;
+    let call = Call::SubmitSupportChange {
+        support: serde_json::to_string(&info)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?,
+    };
+    Ok(NewOutboxRow {
+        client_token: client_token(),
+        op: call.op().into(),
+        entity: "support".into(),
+        waits_for: Vec::new(),
+        params: call.params(),
+    })
+}
+
+/// Queues the seller's Services & support information for KooGallery's review.
+pub fn submit_support(ctx: &Context) -> Result<String, ApiError> {
+    let row = support_row(ctx)?;
+    let token = row.client_token.clone();
+    ctx.store()?.enqueue(&ctx.account(), &[row])?;
+    Ok(token)
+}
+
+/// The last Services & support change the marketplace answered, if any.
+pub fn support_change(
+    ctx: &Context,
+) -> Result<Option<koodesk_market::contract::SupportChange>, ApiError> {
+    Ok(ctx
+        .store()?
+        .sync_state(&ctx.account(), koodesk_sync::calls::SUPPORT_CHANGE)?
+        .and_then(|j| serde_json::from_str(&j).ok()))
+}
+
 /// Queues the withdrawal of an application (by its marketplace id).
 pub fn withdraw(ctx: &Context, application_id: &str) -> Result<String, ApiError> {
     let account = ctx.account();

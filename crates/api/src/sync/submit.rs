@@ -37,6 +37,9 @@ pub struct SubmitResult {
     /// Calls queued: uploads plus the application.
     pub calls: u32,
     pub uploads: u32,
+    /// The seller's Services & support goes first: the product's after-sales group is new to
+    /// the marketplace.
+    pub support_change: bool,
     pub generated: Vec<GeneratedTemplate>,
     /// The warnings the seller accepted.
     pub warnings: Vec<FindingDto>,
@@ -369,7 +372,9 @@ pub fn submit(
         }
         set
     };
-    let rows = submission::rows(
+    let (mut rows, support_waits) = support_change_for(ctx, &account, &p.product)?;
+    let support_change = !rows.is_empty();
+    rows.extend(submission::rows(
         &submission_id,
         &product_entity(&p.doc, draft_id),
         &files,
@@ -378,7 +383,8 @@ pub fn submit(
             None if uploaded.contains(sha) => submission::Known::Uploaded,
             None => submission::Known::Missing,
         },
-    );
+        &support_waits,
+    ));
     let uploads = rows.iter().filter(|r| r.op == "upload_attachment").count() as u32;
     let new = p.submission(&submission_id, &account, draft_id)?;
     let mut store = ctx.store()?;
@@ -392,7 +398,39 @@ pub fn submit(
         draft_id: draft_id.to_owned(),
         calls: rows.len() as u32,
         uploads,
+        support_change,
         generated: p.generated,
         warnings: p.warnings,
     })
+}
+
+/// The Services & support row a submission needs: none when the marketplace already knows the
+/// product's after-sales group, a wait on the change already queued, or a new change carrying
+/// the seller's Services & support as it is now.
+fn support_change_for(
+    ctx: &Context,
+    account: &str,
+    product: &Product,
+) -> Result<(Vec<koodesk_store::NewOutboxRow>, Vec<String>), ApiError> {
+    let Some(group) = &product.qualification.after_sales_group else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let store = ctx.store()?;
+    if koodesk_sync::calls::group_ids(&store, account)?
+        .iter()
+        .any(|g| &g.local_id == group)
+    {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    if let Some(open) = store
+        .outbox(account, false)?
+        .into_iter()
+        .find(|r| r.op == "submit_support_change")
+    {
+        return Ok((Vec::new(), vec![open.client_token]));
+    }
+    drop(store);
+    let row = super::support_row(ctx)?;
+    let token = row.client_token.clone();
+    Ok((vec![row], vec![token]))
 }

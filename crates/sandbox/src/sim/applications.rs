@@ -174,6 +174,19 @@ impl Sim {
             &app.application_id,
             &|sha| uploaded.get(sha).copied().unwrap_or(false),
         );
+        // Once the seller sent Services & support, a product names one of its groups by the
+        // marketplace's id.
+        let mut comments = comments;
+        if let Some(g) = &app.snapshot.qualification.after_sales_group {
+            if super::support::knows_group(tx, g)? == Some(false) {
+                comments.push(ReviewComment {
+                    field: Some("product.qualification.after_sales_group".into()),
+                    message: format!(
+                        "The after-sales group {g} is not in your Services & support information on KooGallery."
+                    ),
+                });
+            }
+        }
         app.reviewed_at = Some(ts(at));
         app.updated_at = ts(at);
         app.version += 1;

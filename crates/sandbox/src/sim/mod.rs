@@ -13,6 +13,7 @@ pub mod customer;
 pub mod orders;
 pub mod products;
 pub mod reviewer;
+pub mod support;
 
 use koodesk_domain::lint::Ruleset;
 use koodesk_domain::supervision::FlowRules;
@@ -143,13 +144,19 @@ impl Sim {
                 "SELECT next_purchase_at, json FROM products WHERE next_purchase_at IS NOT NULL AND next_purchase_at <= ?1
                  ORDER BY next_purchase_at, product_id LIMIT 1",
             )?;
-            let earliest = [&app, &order, &purchase]
+            let support = due(
+                "SELECT due_at, json FROM support_changes WHERE status = 'PENDING_APPROVAL' AND due_at <= ?1
+                 ORDER BY due_at, change_id LIMIT 1",
+            )?;
+            let earliest = [&app, &order, &purchase, &support]
                 .into_iter()
                 .flatten()
                 .map(|d| d.0)
                 .min();
             let Some(t) = earliest else { return Ok(()) };
-            if let Some((at, json)) = app.filter(|a| a.0 == t) {
+            if let Some((at, json)) = support.filter(|c| c.0 == t) {
+                self.review_support_change(tx, db::from_json(&json)?, at)?;
+            } else if let Some((at, json)) = app.filter(|a| a.0 == t) {
                 self.review(tx, db::from_json(&json)?, at)?;
             } else if let Some((at, json)) = order.filter(|o| o.0 == t) {
                 self.customer_step(tx, db::from_json(&json)?, at)?;

@@ -6,6 +6,7 @@ mod attachments;
 mod feeds;
 mod gateway;
 mod orders;
+mod support;
 
 use std::time::Duration;
 
