@@ -37,6 +37,16 @@ fn main() {
         "remove_account",
         "switch_account",
         "test_connection",
+        "submit_draft",
+        "draft_submission",
+        "three_way",
+        "list_applications",
+        "withdraw_application",
+        "sync_status",
+        "sync_now",
+        "list_outbox",
+        "retry_outbox",
+        "discard_outbox",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

@@ -6,6 +6,8 @@ use koodesk_api::dto::{
     FormView, Language, LanguagePref, LiveProductDto, RevisionDto, Settings, SupportJson,
     SupportView, TemplateCheck,
 };
+use koodesk_api::sync::view::{self, ApplicationDto, DraftSubmission, SyncStatus};
+use koodesk_api::sync::{self, OutboxItem, SubmitResult, ThreeWayView};
 use koodesk_api::{accounts, drafts, settings, support, templates, ApiError, ErrorCode};
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
@@ -106,8 +108,9 @@ pub async fn create_draft(
 
 #[tauri::command]
 #[specta::specta]
-pub fn live_products() -> Vec<LiveProductDto> {
-    drafts::live_products()
+pub async fn live_products(shell: State<'_, Shell>) -> Result<Vec<LiveProductDto>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || drafts::live_products(&ctx)).await
 }
 
 #[tauri::command]
@@ -374,6 +377,112 @@ pub async fn test_connection(
     accounts::test_connection(&ctx, &id).await
 }
 
+// -- sync -------------------------------------------------------------------------------------
+
+fn nudge(app: &AppHandle, pull: bool) {
+    if let Some(s) = app.try_state::<std::sync::Arc<crate::sync::Syncer>>() {
+        s.nudge(pull);
+    }
+}
+
+/// Submit: checks the draft, makes its request templates and queues everything; the background
+/// sync sends it.
+#[tauri::command]
+#[specta::specta]
+pub async fn submit_draft(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    id: String,
+    accept_warnings: bool,
+) -> Result<SubmitResult, ApiError> {
+    let ctx = shell.ctx()?;
+    let r = worker(move || sync::submit(&ctx, &id, accept_warnings)).await?;
+    nudge(&app, false);
+    Ok(r)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_submission(
+    shell: State<'_, Shell>,
+    id: String,
+) -> Result<Option<DraftSubmission>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || view::draft_submission(&ctx, &id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn three_way(shell: State<'_, Shell>, id: String) -> Result<ThreeWayView, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || sync::three_way(&ctx, &id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_applications(shell: State<'_, Shell>) -> Result<Vec<ApplicationDto>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || view::applications(&ctx)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn withdraw_application(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    id: String,
+) -> Result<(), ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || sync::withdraw(&ctx, &id).map(|_| ())).await?;
+    nudge(&app, false);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_status(app: AppHandle, shell: State<'_, Shell>) -> Result<SyncStatus, ApiError> {
+    let ctx = shell.ctx()?;
+    let sent = app
+        .try_state::<std::sync::Arc<crate::sync::Syncer>>()
+        .map(|s| s.sent())
+        .unwrap_or(0);
+    worker(move || view::status(&ctx, sent)).await
+}
+
+/// "Sync now": send what is due and pull at once.
+#[tauri::command]
+#[specta::specta]
+pub fn sync_now(app: AppHandle) {
+    nudge(&app, true);
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_outbox(shell: State<'_, Shell>) -> Result<Vec<OutboxItem>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || sync::outbox(&ctx, false)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_outbox(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    seq: i32,
+) -> Result<(), ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || sync::retry(&ctx, i64::from(seq))).await?;
+    nudge(&app, false);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_outbox(shell: State<'_, Shell>, seq: i32) -> Result<(), ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || sync::discard(&ctx, i64::from(seq))).await
+}
+
 /// Runs a command's work on a blocking worker thread: never on the main (UI) thread, and a panic
 /// becomes an `internal` error and a log line instead of a dead window.
 async fn worker<T: Send + 'static>(
@@ -392,6 +501,7 @@ async fn worker<T: Send + 'static>(
 }
 
 fn marketplace_changed(app: &AppHandle) {
+    nudge(app, true);
     if let Err(e) = MarketplaceChanged.emit(app) {
         tracing::warn!(error = %e, "marketplace-changed event not sent");
     }

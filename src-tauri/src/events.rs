@@ -1,6 +1,7 @@
 //! Events the shell sends to the UI.
 
 use koodesk_api::dto::Settings;
+use koodesk_api::sync::view::SyncStatus;
 use serde::{Deserialize, Serialize};
 
 /// Settings changed (possibly from another window or the tray).
@@ -19,3 +20,8 @@ pub struct MarketplaceChanged;
 pub struct FlushRequested {
     pub token: u32,
 }
+
+/// Where sync stands: online or not, what is waiting, what needs the seller. Sent after every
+/// background pass.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SyncStatusChanged(pub SyncStatus);

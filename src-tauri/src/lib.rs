@@ -5,6 +5,7 @@ mod dialogs;
 mod events;
 mod quit;
 mod shell;
+mod sync;
 mod tray;
 mod window;
 
@@ -56,11 +57,22 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::remove_account,
             commands::switch_account,
             commands::test_connection,
+            commands::submit_draft,
+            commands::draft_submission,
+            commands::three_way,
+            commands::list_applications,
+            commands::withdraw_application,
+            commands::sync_status,
+            commands::sync_now,
+            commands::list_outbox,
+            commands::retry_outbox,
+            commands::discard_outbox,
         ])
         .events(collect_events![
             events::SettingsChanged,
             events::MarketplaceChanged,
-            events::FlushRequested
+            events::FlushRequested,
+            events::SyncStatusChanged
         ])
         // Draft documents travel as JSON values; their numbers are JSON numbers in the webview
         // whatever Rust calls them. DTOs themselves never use 64-bit integers.
@@ -113,6 +125,7 @@ pub fn run() -> ExitCode {
             window::create_main(app.handle(), &data)?;
             quit::on_session_end(app.handle());
             backup_in_background(app.handle());
+            sync::start(app.handle());
             start_demo_marketplace(app.handle());
             if let Err(e) = tray::create(app.handle()) {
                 // No tray host (some Linux desktops, Xvfb): the app works without one.
@@ -158,6 +171,9 @@ fn start_demo_marketplace(app: &tauri::AppHandle) {
         match koodesk_api::demo::start(&ctx).await {
             Ok(demo) => {
                 handle.manage(DemoMarketplace(demo));
+                if let Some(s) = handle.try_state::<std::sync::Arc<sync::Syncer>>() {
+                    s.nudge(true);
+                }
                 if let Err(e) = tauri_specta::Event::emit(&events::MarketplaceChanged, &handle) {
                     tracing::warn!(error = %e, "marketplace-changed event not sent");
                 }

@@ -55,6 +55,33 @@ const STATES: [string, string, (page: Page) => Promise<void>][] = [
     },
   ],
   ["applications", "/#/applications", async () => {}],
+  [
+    "submitted draft and its application",
+    "/#/products/d-2",
+    async (p) => {
+      await p.getByTestId("submit").click();
+      await expect(p.getByTestId("submission-state")).toBeVisible();
+      await p.evaluate(() =>
+        (window as unknown as { __review: (id: string, s: string, c: unknown[]) => void }).__review(
+          "APP1",
+          "rejected",
+          [{ field: "product.details.description", message: "Describe the deliverables." }],
+        ),
+      );
+      await expect(p.getByTestId("review-comments")).toBeVisible();
+    },
+  ],
+  [
+    "applications with a pending one and its withdraw confirmation",
+    "/#/products/d-2",
+    async (p) => {
+      await p.getByTestId("submit").click();
+      await expect(p.getByTestId("submission-state")).toBeVisible();
+      await p.getByRole("link", { name: /Applications|申请/ }).click();
+      await p.getByTestId("withdraw").click();
+      await expect(p.getByRole("alertdialog")).toBeVisible();
+    },
+  ],
   ["service orders", "/#/orders", async () => {}],
   ["notifications", "/#/notifications", async () => {}],
 ];

@@ -82,7 +82,17 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
     };
     const findings = (doc: DraftDocument): Wire["get_draft"]["findings"] =>
       doc.product.basic?.name
-        ? []
+        ? doc.product.basic.name.includes("免费")
+          ? [
+              {
+                rule: "name.promotion",
+                severity: "warning",
+                path: "product.basic.name",
+                en: "The name should not promise a free offer.",
+                "zh-CN": "名称不应承诺免费。",
+              },
+            ]
+          : []
         : [
             {
               rule: "name.required",
@@ -300,6 +310,93 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         values: { company: "Acme Ltd" },
         errors: [{ key: "start", label: "Start date", row: null, location: "Request!B6", message: "required" }],
       }),
+    };
+
+    // A small marketplace behind Submit: applications pending review until a test decides them
+    // (`window.__review(id, "approved" | "rejected", comments)`).
+    const applications: Wire["list_applications"] = [];
+    const syncStatus = (): Wire["sync_status"] => ({
+      online: true,
+      offline_reason: null,
+      paused: null,
+      waiting: 0,
+      sent: 0,
+      last_synced: Date.now(),
+      attention: [],
+    });
+    Object.assign(handlers, {
+      submit_draft: (args: Record<string, unknown>): Wire["submit_draft"] => {
+        const id = String(args.id);
+        const f = view(id).findings;
+        const errors = f.filter((x) => x.severity === "error").length;
+        if (errors)
+          throw {
+            code: "invalid_input",
+            message: `Fix the ${errors} blocking problem(s) before submitting`,
+            field: "product",
+          };
+        const warnings = f.filter((x) => x.severity === "warning");
+        if (warnings.length && !args.acceptWarnings)
+          throw { code: "invalid_input", message: "confirm the warnings", field: "warnings" };
+        const now = new Date().toISOString();
+        applications.unshift({
+          application_id: `APP${applications.length + 1}`,
+          modification: draft(id).doc.kind === "modification",
+          state: "pending_review",
+          product_name: draft(id).doc.product.basic?.name ?? "",
+          product_id: null,
+          submitted_at: now,
+          updated_at: now,
+          reviewed_at: null,
+          review_comments: [],
+          draft_id: id,
+          withdrawing: false,
+        });
+        setTimeout(() => emit("sync-status-changed", syncStatus()), 10);
+        return {
+          submission_id: `S${applications.length}`,
+          draft_id: id,
+          calls: 2,
+          uploads: 1,
+          support_change: false,
+          generated: [],
+          warnings,
+        };
+      },
+      draft_submission: (args: Record<string, unknown>): Wire["draft_submission"] => {
+        const a = applications.find((x) => x.draft_id === String(args.id));
+        if (!a) return null;
+        return {
+          submission_id: a.application_id,
+          state: a.state,
+          submitted_at: a.submitted_at,
+          message: null,
+          application: a,
+        };
+      },
+      list_applications: (): Wire["list_applications"] => applications,
+      withdraw_application: (args: Record<string, unknown>): Wire["withdraw_application"] => {
+        const a = applications.find((x) => x.application_id === String(args.id));
+        if (a) a.state = "withdrawn";
+        return null;
+      },
+      sync_status: syncStatus,
+      sync_now: () => null,
+      list_outbox: (): Wire["list_outbox"] => [],
+      retry_outbox: () => null,
+      discard_outbox: () => null,
+    } satisfies Handlers);
+    w.__review = (
+      id: string,
+      state: "approved" | "rejected",
+      comments: { field: string | null; message: string }[],
+    ) => {
+      const a = applications.find((x) => x.application_id === id);
+      if (!a) return;
+      a.state = state;
+      a.reviewed_at = new Date().toISOString();
+      a.review_comments = comments;
+      emit("sync-status-changed", syncStatus());
     };
 
     function saveAccount(id: string, raw: unknown, adding: boolean): Wire["add_account"] {

@@ -419,10 +419,28 @@ pub fn attach_bytes(
     serde_json::to_value(a).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
-/// Live products to start a modification from. Until marketplace sync exists these are the
-/// fixtures shipped with Koodesk (and anything imported).
-pub fn live_catalog() -> Vec<(LiveProductDto, Product)> {
-    crate::fixtures::live_products()
+/// Live products to start a modification from: the account's products as last pulled from the
+/// marketplace, with their version and status; before the first pull, the examples shipped with
+/// Koodesk.
+pub fn live_catalog(ctx: &Context) -> Result<Vec<(LiveProductDto, DraftDocument)>, ApiError> {
+    let pulled = crate::sync::remote_products(ctx)?;
+    if !pulled.is_empty() {
+        return Ok(pulled
+            .into_iter()
+            .map(|l| {
+                let dto = LiveProductDto {
+                    id: l.product_id.clone(),
+                    name: l.product.basic.name.clone(),
+                    delivery_method: l.product.method(),
+                };
+                let doc = DraftDocument::modification(l.product_id, l.product)
+                    .with_live_status(l.status.into())
+                    .with_live_version(l.version);
+                (dto, doc)
+            })
+            .collect());
+    }
+    Ok(crate::fixtures::live_products()
         .into_iter()
         .map(|(id, p)| {
             (
@@ -431,19 +449,19 @@ pub fn live_catalog() -> Vec<(LiveProductDto, Product)> {
                     name: p.basic.name.clone(),
                     delivery_method: p.method(),
                 },
-                p,
+                DraftDocument::modification(id, p),
             )
         })
-        .collect()
+        .collect())
 }
 
 /// The live products a modification can start from, as the app lists them.
-pub fn live_products() -> Vec<LiveProductDto> {
-    live_catalog().into_iter().map(|(l, _)| l).collect()
+pub fn live_products(ctx: &Context) -> Result<Vec<LiveProductDto>, ApiError> {
+    Ok(live_catalog(ctx)?.into_iter().map(|(l, _)| l).collect())
 }
 
 pub fn create_modification_of(ctx: &Context, live_product_id: &str) -> Result<DraftView, ApiError> {
-    let (_, product) = live_catalog()
+    let (_, doc) = live_catalog(ctx)?
         .into_iter()
         .find(|(l, _)| l.id == live_product_id)
         .ok_or_else(|| {
@@ -452,7 +470,7 @@ pub fn create_modification_of(ctx: &Context, live_product_id: &str) -> Result<Dr
                 format!("no live product {live_product_id}"),
             )
         })?;
-    create_modification(ctx, live_product_id, product)
+    insert(ctx, &doc, "created")
 }
 
 /// Choices the editor offers and the limits its hints quote, straight from the domain rules and

@@ -58,6 +58,11 @@ impl DataDir {
     pub fn logs(&self) -> PathBuf {
         self.root.join("logs")
     }
+    /// Where the running app's Demo marketplace answers (written when it starts).
+    pub fn demo_address(&self) -> PathBuf {
+        self.root.join("demo-marketplace.json")
+    }
+
     pub fn attachments(&self) -> PathBuf {
         self.root.join("attachments")
     }

@@ -98,7 +98,11 @@ async fn submit_sync_and_read_back_from_the_command_line() {
 
     let out = run(&data, &sandbox, &["outbox", "list", "--json"]);
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(rows.len(), 6);
+    assert_eq!(
+        rows.len(),
+        7,
+        "Services & support, 5 uploads, the application"
+    );
     assert!(rows.iter().all(|r| r["state"] == "queued"));
 
     let out = run(
@@ -110,7 +114,7 @@ async fn submit_sync_and_read_back_from_the_command_line() {
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     assert_eq!(
         (report["done"].as_u64(), report["open"].as_u64()),
-        (Some(6), Some(0))
+        (Some(7), Some(0))
     );
 
     let out = run(&data, &sandbox, &["outbox", "list"]);

@@ -53,6 +53,8 @@ pub struct Config {
     /// Serve only what KooGallery documents publicly (the order query), like a real gateway
     /// without Koodesk's contract: every other operation answers 404 `APIG.0101`.
     pub documented_only: bool,
+    /// The reviewer is now and then picky about a fine description (8 % of applications).
+    pub picky_reviewer: bool,
 }
 
 impl Config {
@@ -69,6 +71,7 @@ impl Config {
             state: None,
             demo: false,
             documented_only: false,
+            picky_reviewer: true,
         }
     }
 }
@@ -129,7 +132,10 @@ impl Sandbox {
             db: Mutex::new(conn),
             clock: clock::Clock::new(start, cfg.clock_speed),
             faults: faults::Faults::default(),
-            sim: Sim::new(cfg.seed, Ruleset::default()),
+            sim: Sim {
+                picky: cfg.picky_reviewer,
+                ..Sim::new(cfg.seed, Ruleset::default())
+            },
             ak: cfg.ak.clone(),
             sk: cfg.sk.clone(),
         });

@@ -4,8 +4,10 @@
 
 mod by_hand;
 mod submit;
+pub mod view;
 
 pub use by_hand::{export_by_hand, mark_submitted_by_hand, ByHandExport};
+pub use koodesk_sync::engine::now_ms;
 pub use submit::{pending_review, submit, GeneratedTemplate, SubmitResult};
 
 use std::collections::HashMap;
@@ -230,6 +232,29 @@ pub fn submissions(ctx: &Context, draft_id: &str) -> Result<Vec<SubmissionRow>, 
     Ok(ctx.store()?.submissions_of(draft_id)?)
 }
 
+/// The engine of one account over its own connection to the data folder's database (the app
+/// keeps one alive between passes; the CLI makes one per run).
+pub type AccountEngine = Engine<Client>;
+
+pub fn engine_for(
+    ctx: &Context,
+    account: &str,
+    engine: Config,
+    client: ClientConfig,
+) -> Result<AccountEngine, ApiError> {
+    let (site, creds) = crate::accounts::endpoint(ctx, account)?;
+    let client =
+        Client::new(&site, creds, client).map_err(|e| ApiError::invalid("site", e.to_string()))?;
+    let store = Store::open(&ctx.data_dir().database())?;
+    Ok(Engine::new(
+        store,
+        client,
+        account,
+        ctx.data_dir().attachments(),
+        engine,
+    ))
+}
+
 /// How a sync run is carried out.
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
@@ -247,17 +272,7 @@ pub async fn sync_account(
     opts: SyncOptions,
 ) -> Result<Report, ApiError> {
     let account = account.map(str::to_owned).unwrap_or_else(|| ctx.account());
-    let (site, creds) = crate::accounts::endpoint(ctx, &account)?;
-    let client = Client::new(&site, creds, opts.client)
-        .map_err(|e| ApiError::invalid("site", e.to_string()))?;
-    let store = Store::open(&ctx.data_dir().database())?;
-    let mut engine = Engine::new(
-        store,
-        client,
-        account,
-        ctx.data_dir().attachments(),
-        opts.engine,
-    );
+    let mut engine = engine_for(ctx, &account, opts.engine, opts.client)?;
     engine.request_pull();
     let report = match opts.until_idle {
         Some(d) => engine.run_until_idle(d).await,
@@ -269,7 +284,7 @@ pub async fn sync_account(
 
 /// The three copies of a draft's product side by side: the draft, its last submitted snapshot,
 /// and the live product as last pulled (or as the draft was made from).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct ThreeWayView {
     pub draft_id: String,
     pub submission: Option<SubmissionSummary>,
@@ -280,7 +295,7 @@ pub struct ThreeWayView {
     pub rows: Vec<koodesk_domain::diff::ThreeWay>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct SubmissionSummary {
     pub id: String,
     pub state: String,

@@ -167,16 +167,18 @@ impl Sim {
         for (_, a) in app.snapshot.attachments() {
             uploaded.insert(a.sha256.clone(), attachments::is_stored(tx, &a.sha256)?);
         }
-        let comments = reviewer::review(
+        let mut comments = reviewer::review(
             &doc,
             &self.ruleset,
             self.seed,
             &app.application_id,
             &|sha| uploaded.get(sha).copied().unwrap_or(false),
         );
+        if !self.picky {
+            comments.retain(|c| c.message != reviewer::MOOD_MESSAGE);
+        }
         // Once the seller sent Services & support, a product names one of its groups by the
         // marketplace's id.
-        let mut comments = comments;
         if let Some(g) = &app.snapshot.qualification.after_sales_group {
             if super::support::knows_group(tx, g)? == Some(false) {
                 comments.push(ReviewComment {

@@ -113,11 +113,17 @@ pub fn add_working_hours(start: i64, hours: i64) -> i64 {
 pub struct Sim {
     pub seed: u64,
     pub ruleset: Ruleset,
+    /// The reviewer is now and then picky about a description that is fine otherwise.
+    pub picky: bool,
 }
 
 impl Sim {
     pub fn new(seed: u64, ruleset: Ruleset) -> Self {
-        Sim { seed, ruleset }
+        Sim {
+            seed,
+            ruleset,
+            picky: true,
+        }
     }
 
     pub fn flow_rules(&self) -> &FlowRules {

@@ -40,11 +40,14 @@ pub fn review(
     if roll(seed, &format!("{application_id}:reviewer-mood")) % 100 < 8 {
         comments.push(ReviewComment {
             field: Some("product.details.description".into()),
-            message: "The description does not say what the customer receives at delivery. Describe the deliverables and the delivery time.".into(),
+            message: MOOD_MESSAGE.into(),
         });
     }
     comments
 }
+
+/// What the reviewer says now and then about a description that is fine otherwise.
+pub const MOOD_MESSAGE: &str = "The description does not say what the customer receives at delivery. Describe the deliverables and the delivery time.";
 
 /// A request template customers cannot download: a form alone is not a file (Koodesk generates
 /// and attaches the Excel/Word files of a form when it submits).

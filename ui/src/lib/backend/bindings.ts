@@ -23,7 +23,7 @@ export const commands = {
 	restoreLatestBackup: (confirmLoss: boolean) => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("restore_latest_backup", { confirmLoss })),
 	listDrafts: (filter: DraftFilter_Deserialize) => typedError<DraftListItem[], ApiError_Serialize>(__TAURI_INVOKE("list_drafts", { filter })),
 	createDraft: (deliveryMethod: DeliveryMethod) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("create_draft", { deliveryMethod })),
-	liveProducts: () => __TAURI_INVOKE<LiveProductDto[]>("live_products"),
+	liveProducts: () => typedError<LiveProductDto[], ApiError_Serialize>(__TAURI_INVOKE("live_products")),
 	createModification: (liveProductId: string) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("create_modification", { liveProductId })),
 	getDraft: (id: string) => typedError<DraftView, ApiError_Serialize>(__TAURI_INVOKE("get_draft", { id })),
 	/**  Autosave: every call is committed as a new revision before it returns. */
@@ -61,6 +61,21 @@ export const commands = {
 	removeAccount: (id: string) => typedError<AccountDto[], ApiError_Serialize>(__TAURI_INVOKE("remove_account", { id })),
 	switchAccount: (id: string) => typedError<AccountDto, ApiError_Serialize>(__TAURI_INVOKE("switch_account", { id })),
 	testConnection: (id: string) => typedError<ConnectionReport, ApiError_Serialize>(__TAURI_INVOKE("test_connection", { id })),
+	/**
+	 *  Submit: checks the draft, makes its request templates and queues everything; the background
+	 *  sync sends it.
+	 */
+	submitDraft: (id: string, acceptWarnings: boolean) => typedError<SubmitResult, ApiError_Serialize>(__TAURI_INVOKE("submit_draft", { id, acceptWarnings })),
+	draftSubmission: (id: string) => typedError<DraftSubmission_Serialize | null, ApiError_Serialize>(__TAURI_INVOKE("draft_submission", { id })),
+	threeWay: (id: string) => typedError<ThreeWayView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("three_way", { id })),
+	listApplications: () => typedError<ApplicationDto_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("list_applications")),
+	withdrawApplication: (id: string) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("withdraw_application", { id })),
+	syncStatus: () => typedError<SyncStatus_Serialize, ApiError_Serialize>(__TAURI_INVOKE("sync_status")),
+	/**  "Sync now": send what is due and pull at once. */
+	syncNow: () => __TAURI_INVOKE<void>("sync_now"),
+	listOutbox: () => typedError<OutboxItem_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("list_outbox")),
+	retryOutbox: (seq: number) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("retry_outbox", { seq })),
+	discardOutbox: (seq: number) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("discard_outbox", { seq })),
 };
 
 /** Events */
@@ -68,6 +83,7 @@ export const events = {
 	flushRequested: makeEvent<FlushRequested, FlushRequested>("flush-requested"),
 	marketplaceChanged: makeEvent<MarketplaceChanged, MarketplaceChanged>("marketplace-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
+	syncStatusChanged: makeEvent<SyncStatusChanged_Serialize, SyncStatusChanged_Deserialize>("sync-status-changed"),
 };
 
 /* Types */
@@ -130,6 +146,63 @@ export type AppInfo = {
 	data_dir: string,
 	log_dir: string,
 	marketplace: MarketplaceProfile,
+};
+
+export type ApplicationDto = ApplicationDto_Serialize | ApplicationDto_Deserialize;
+
+export type ApplicationDto_Deserialize = {
+	application_id: string,
+	modification: boolean,
+	state: ApplicationState,
+	product_name: string,
+	product_id?: string | null,
+	/**  ISO 8601, UTC. */
+	submitted_at: string,
+	updated_at: string,
+	reviewed_at?: string | null,
+	review_comments: ReviewCommentDto_Deserialize[],
+	/**  The local draft it was submitted from, when it was submitted from here. */
+	draft_id?: string | null,
+	/**  A withdrawal is queued and not sent yet. */
+	withdrawing: boolean,
+};
+
+export type ApplicationDto_Serialize = {
+	application_id: string,
+	modification: boolean,
+	state: ApplicationState,
+	product_name: string,
+	product_id: string | null,
+	/**  ISO 8601, UTC. */
+	submitted_at: string,
+	updated_at: string,
+	reviewed_at: string | null,
+	review_comments: ReviewCommentDto_Serialize[],
+	/**  The local draft it was submitted from, when it was submitted from here. */
+	draft_id: string | null,
+	/**  A withdrawal is queued and not sent yet. */
+	withdrawing: boolean,
+};
+
+export type ApplicationState = "pending_review" | "approved" | "rejected" | "withdrawn";
+
+/**  One thing that needs the seller: a refused call, with the marketplace's message. */
+export type AttentionItem = AttentionItem_Serialize | AttentionItem_Deserialize;
+
+/**  One thing that needs the seller: a refused call, with the marketplace's message. */
+export type AttentionItem_Deserialize = {
+	seq: number,
+	what: string,
+	message: string,
+	draft_id?: string | null,
+};
+
+/**  One thing that needs the seller: a refused call, with the marketplace's message. */
+export type AttentionItem_Serialize = {
+	seq: number,
+	what: string,
+	message: string,
+	draft_id: string | null,
 };
 
 export type BillingMode = 
@@ -212,6 +285,28 @@ export type DraftOptions = {
 /**  Where a draft stands. */
 export type DraftState = "has_errors" | "ready" | "submitted";
 
+export type DraftSubmission = DraftSubmission_Serialize | DraftSubmission_Deserialize;
+
+export type DraftSubmission_Deserialize = {
+	submission_id: string,
+	state: SubmissionState,
+	/**  ISO 8601 (UTC) when the seller pressed Submit. */
+	submitted_at: string,
+	/**  The marketplace's message when it refused, verbatim. */
+	message?: string | null,
+	application?: ApplicationDto_Deserialize | null,
+};
+
+export type DraftSubmission_Serialize = {
+	submission_id: string,
+	state: SubmissionState,
+	/**  ISO 8601 (UTC) when the seller pressed Submit. */
+	submitted_at: string,
+	/**  The marketplace's message when it refused, verbatim. */
+	message: string | null,
+	application: ApplicationDto_Serialize | null,
+};
+
 /**  A draft as the editor sees it: the document (the public draft JSON) and its lint findings. */
 export type DraftView = {
 	id: string,
@@ -285,6 +380,15 @@ export type FormView = {
 	problems: string[],
 };
 
+/**  A request template file made at submit time. */
+export type GeneratedTemplate = {
+	form_id: string,
+	form_version: number,
+	lang: string,
+	file_name: string,
+	sha256: string,
+};
+
 /**  A language the UI is complete in. */
 export type Language = "en" | "zh-CN";
 
@@ -321,6 +425,49 @@ export type MethodOptions = {
 	traded: boolean,
 	/**  Needs a EULA and a software copyright certificate. */
 	software: boolean,
+};
+
+/**  One outbox row, for `koodesk outbox list` and the sync status. */
+export type OutboxItem = OutboxItem_Serialize | OutboxItem_Deserialize;
+
+/**  One outbox row, for `koodesk outbox list` and the sync status. */
+export type OutboxItem_Deserialize = {
+	seq: number,
+	op: string,
+	entity: string,
+	state: string,
+	attempts: number,
+	/**  Unix ms; 0 = as soon as possible. */
+	next_attempt_at: number,
+	last_error?: string | null,
+	submission_id?: string | null,
+	created_at: string,
+};
+
+/**  One outbox row, for `koodesk outbox list` and the sync status. */
+export type OutboxItem_Serialize = {
+	seq: number,
+	op: string,
+	entity: string,
+	state: string,
+	attempts: number,
+	/**  Unix ms; 0 = as soon as possible. */
+	next_attempt_at: number,
+	last_error: string | null,
+	submission_id: string | null,
+	created_at: string,
+};
+
+export type ReviewCommentDto = ReviewCommentDto_Serialize | ReviewCommentDto_Deserialize;
+
+export type ReviewCommentDto_Deserialize = {
+	field?: string | null,
+	message: string,
+};
+
+export type ReviewCommentDto_Serialize = {
+	field: string | null,
+	message: string,
 };
 
 export type RevisionDto = {
@@ -366,11 +513,106 @@ export type StateFilter =
 /**  Not yet submitted, with or without errors. */
 "draft" | "has_errors" | "ready" | "submitted";
 
+/**  Where a draft's last submission stands. */
+export type SubmissionState = 
+/**  Queued: waiting to be sent (offline, or sending now). */
+"waiting_to_send" | 
+/**  The marketplace refused it or something it needs: the message says why. */
+"needs_attention" | 
+/**  Given up by hand. */
+"discarded" | 
+/**  Submitted by hand in the console. */
+"submitted_by_hand" | "pending_review" | "approved" | "rejected" | "withdrawn";
+
+export type SubmissionSummary = SubmissionSummary_Serialize | SubmissionSummary_Deserialize;
+
+export type SubmissionSummary_Deserialize = {
+	id: string,
+	state: string,
+	submitted_at: string,
+	application_id?: string | null,
+	message?: string | null,
+};
+
+export type SubmissionSummary_Serialize = {
+	id: string,
+	state: string,
+	submitted_at: string,
+	application_id: string | null,
+	message: string | null,
+};
+
+export type SubmitResult = {
+	submission_id: string,
+	draft_id: string,
+	/**  Calls queued: uploads plus the application. */
+	calls: number,
+	uploads: number,
+	/**
+	 *  The seller's Services & support goes first: the product's after-sales group is new to
+	 *  the marketplace.
+	 */
+	support_change: boolean,
+	generated: GeneratedTemplate[],
+	/**  The warnings the seller accepted. */
+	warnings: FindingDto[],
+};
+
 export type SupportView = {
 	revision: number,
 	/**  Services & support information (see docs/product-draft.md). */
 	info: SupportInfo,
 	findings: FindingDto[],
+};
+
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+/**
+ *  Where sync stands: online or not, what is waiting, what needs the seller. Sent after every
+ *  background pass.
+ */
+export type SyncStatusChanged = SyncStatusChanged_Serialize | SyncStatusChanged_Deserialize;
+
+/**
+ *  Where sync stands: online or not, what is waiting, what needs the seller. Sent after every
+ *  background pass.
+ */
+export type SyncStatusChanged_Deserialize = SyncStatus_Deserialize;
+
+/**
+ *  Where sync stands: online or not, what is waiting, what needs the seller. Sent after every
+ *  background pass.
+ */
+export type SyncStatusChanged_Serialize = SyncStatus_Serialize;
+
+export type SyncStatus_Deserialize = {
+	/**  The marketplace answered at the last attempt. */
+	online: boolean,
+	offline_reason?: string | null,
+	/**  The account's keys were refused: nothing is sent until they are fixed. */
+	paused?: string | null,
+	/**  Calls waiting to be sent. */
+	waiting: number,
+	/**  Calls sent since the queue was last empty, of `waiting + sent`. */
+	sent: number,
+	/**  Unix ms of the last pull, if any. */
+	last_synced?: number | null,
+	attention: AttentionItem_Deserialize[],
+};
+
+export type SyncStatus_Serialize = {
+	/**  The marketplace answered at the last attempt. */
+	online: boolean,
+	offline_reason: string | null,
+	/**  The account's keys were refused: nothing is sent until they are fixed. */
+	paused: string | null,
+	/**  Calls waiting to be sent. */
+	waiting: number,
+	/**  Calls sent since the queue was last empty, of `waiting + sent`. */
+	sent: number,
+	/**  Unix ms of the last pull, if any. */
+	last_synced: number | null,
+	attention: AttentionItem_Serialize[],
 };
 
 export type TemplateCheck = TemplateCheck_Serialize | TemplateCheck_Deserialize;
@@ -414,6 +656,72 @@ export type TemplateProblem_Serialize = {
 	row: number | null,
 	location: string,
 	message: string,
+};
+
+/**
+ *  One field across the three copies of a product: the draft, the last submitted snapshot and the
+ *  live product. `None` where the field does not exist in that copy.
+ */
+export type ThreeWay = ThreeWay_Serialize | ThreeWay_Deserialize;
+
+/**
+ *  The three copies of a draft's product side by side: the draft, its last submitted snapshot,
+ *  and the live product as last pulled (or as the draft was made from).
+ */
+export type ThreeWayView = ThreeWayView_Serialize | ThreeWayView_Deserialize;
+
+/**
+ *  The three copies of a draft's product side by side: the draft, its last submitted snapshot,
+ *  and the live product as last pulled (or as the draft was made from).
+ */
+export type ThreeWayView_Deserialize = {
+	draft_id: string,
+	submission?: SubmissionSummary_Deserialize | null,
+	/**  The marketplace product the copies belong to, when there is one. */
+	live_product_id?: string | null,
+	/**  Whether a live copy exists (a release never approved has none). */
+	has_live: boolean,
+	rows: ThreeWay_Deserialize[],
+};
+
+/**
+ *  The three copies of a draft's product side by side: the draft, its last submitted snapshot,
+ *  and the live product as last pulled (or as the draft was made from).
+ */
+export type ThreeWayView_Serialize = {
+	draft_id: string,
+	submission: SubmissionSummary_Serialize | null,
+	/**  The marketplace product the copies belong to, when there is one. */
+	live_product_id: string | null,
+	/**  Whether a live copy exists (a release never approved has none). */
+	has_live: boolean,
+	rows: ThreeWay_Serialize[],
+};
+
+/**
+ *  One field across the three copies of a product: the draft, the last submitted snapshot and the
+ *  live product. `None` where the field does not exist in that copy.
+ */
+export type ThreeWay_Deserialize = {
+	path: string,
+	draft?: Value | null,
+	submitted?: Value | null,
+	live?: Value | null,
+	/**  A price or billing field: the seller's customers pay by it. */
+	pricing: boolean,
+};
+
+/**
+ *  One field across the three copies of a product: the draft, the last submitted snapshot and the
+ *  live product. `None` where the field does not exist in that copy.
+ */
+export type ThreeWay_Serialize = {
+	path: string,
+	draft: Value | null,
+	submitted: Value | null,
+	live: Value | null,
+	/**  A price or billing field: the seller's customers pay by it. */
+	pricing: boolean,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };

@@ -32,6 +32,13 @@ import {
   type Settings,
   type StateFilter,
   type SupportView,
+  type ApplicationDto_Serialize as ApplicationDto,
+  type ApplicationState,
+  type DraftSubmission_Serialize as DraftSubmission,
+  type OutboxItem_Serialize as OutboxItem,
+  type SubmissionState,
+  type SubmitResult,
+  type SyncStatus_Serialize as SyncStatus,
 } from "./bindings";
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
@@ -69,6 +76,13 @@ export type {
   StateFilter,
   SupportInfo,
   SupportView,
+  ApplicationDto,
+  ApplicationState,
+  DraftSubmission,
+  OutboxItem,
+  SubmissionState,
+  SubmitResult,
+  SyncStatus,
 };
 
 /** A failure reported by the Rust side, in the one wire shape `{ code, message, field? }`. */
@@ -129,7 +143,7 @@ export const backend = {
   draftOptions: () => call(commands.draftOptions()),
   listDrafts: (filter: DraftFilter) => call(commands.listDrafts(filter)),
   createDraft: (method: DeliveryMethod) => call(commands.createDraft(method)),
-  liveProducts: () => commands.liveProducts(),
+  liveProducts: () => call(commands.liveProducts()),
   createModification: (liveId: string) => call(commands.createModification(liveId)),
   getDraft: (id: string) => call(commands.getDraft(id)),
   stageDraft: (id: string, baseRevision: number, doc: DraftDocument) =>
@@ -155,4 +169,16 @@ export const backend = {
    * process; resolves to null if cancelled. */
   checkTemplate: () => call(commands.checkTemplate()),
   saveSupport: (baseRevision: number | null, info: SupportInfo) => call(commands.saveSupport(baseRevision, info)),
+
+  /** Checks the draft, makes its request templates and queues it; the background sync sends it. */
+  submitDraft: (id: string, acceptWarnings: boolean) => call(commands.submitDraft(id, acceptWarnings)),
+  draftSubmission: (id: string) => call(commands.draftSubmission(id)),
+  listApplications: () => call(commands.listApplications()),
+  withdrawApplication: (id: string) => call(commands.withdrawApplication(id)),
+  syncStatus: () => call(commands.syncStatus()),
+  syncNow: () => commands.syncNow(),
+  onSyncStatus: (cb: (s: SyncStatus) => void) => events.syncStatusChanged.listen((e) => cb(e.payload)),
+  listOutbox: () => call(commands.listOutbox()),
+  retryOutbox: (seq: number) => call(commands.retryOutbox(seq)),
+  discardOutbox: (seq: number) => call(commands.discardOutbox(seq)),
 };

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { when, workingDaysSince } from "./time";
+
+describe("time", () => {
+  it("counts working days, not weekends", () => {
+    // Friday 09:00 → Monday 10:00: one working day (Monday).
+    expect(workingDaysSince("2026-11-27T09:00:00Z", new Date("2026-11-30T10:00:00Z"))).toBe(1);
+    // Monday → Thursday: three.
+    expect(workingDaysSince("2026-11-23T09:00:00Z", new Date("2026-11-26T09:00:00Z"))).toBe(3);
+    expect(workingDaysSince("2026-11-23T09:00:00Z", new Date("2026-11-23T18:00:00Z"))).toBe(0);
+    expect(workingDaysSince("not a time")).toBe(0);
+  });
+
+  it("formats in the seller's language and keeps what it cannot read", () => {
+    expect(when("2026-11-23T09:00:00Z", "en")).toMatch(/2026/);
+    expect(when("garbage", "en")).toBe("garbage");
+    expect(when(null, "en")).toBe("");
+  });
+});

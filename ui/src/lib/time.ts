@@ -1,0 +1,24 @@
+// Times as sellers read them: in their language and time zone.
+
+/** `2026-11-23T09:00:00Z` → a local date and time in `lang`; the input as it is if unreadable. */
+export function when(iso: string | null | undefined, lang: string): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** Working days (Monday to Friday) from `fromIso` to `now`, whole days only. */
+export function workingDaysSince(fromIso: string, now: Date = new Date()): number {
+  const start = new Date(fromIso);
+  if (Number.isNaN(start.getTime()) || start > now) return 0;
+  let days = 0;
+  const d = new Date(start);
+  d.setUTCDate(d.getUTCDate() + 1);
+  while (d <= now) {
+    const wd = d.getUTCDay();
+    if (wd !== 0 && wd !== 6) days += 1;
+    d.setUTCDate(d.getUTCDate() + 1);
+  }
+  return days;
+}

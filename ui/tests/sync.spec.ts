@@ -1,0 +1,74 @@
+import { expect, test } from "@playwright/test";
+import { oneTimeSpec, releaseDraft } from "./drafts";
+import { installIpcMock, ipcCalls } from "./ipc-mock";
+
+test("Submit is blocked while the linter has errors and says why", async ({ page }) => {
+  await installIpcMock(page, { drafts: { "d-1": releaseDraft({ specs: [oneTimeSpec] }) } });
+  await page.goto("/#/products/d-1");
+  await expect(page.getByTestId("submit")).toBeDisabled();
+  await expect(page.getByTestId("submit-bar")).toContainText("Fix the 1 blocking problem(s) first");
+});
+
+test("Submit queues the draft; Applications shows it pending, then the reviewer's verdict reaches the editor", async ({
+  page,
+}) => {
+  await installIpcMock(page, { drafts: { "d-1": releaseDraft({ name: "Ledger Cloud", specs: [oneTimeSpec] }) } });
+  await page.goto("/#/products/d-1");
+  await page.getByTestId("submit").click();
+  await expect(page.getByTestId("submit-notice")).toContainText("Queued for review");
+  await expect(page.getByTestId("submission-state")).toHaveAttribute("data-state", "pending_review");
+  await expect(page.getByTestId("submission-state")).toContainText("Under review since");
+  await expect(page.getByTestId("submit")).toBeDisabled();
+  const submitted = (await ipcCalls(page)).filter((c) => c.cmd === "submit_draft");
+  expect(submitted.map((c) => c.args)).toEqual([{ id: "d-1", acceptWarnings: false }]);
+
+  await page.getByRole("link", { name: "Applications" }).click();
+  const row = page.getByTestId("application");
+  await expect(row).toHaveAttribute("data-state", "pending_review");
+  await expect(row).toContainText("Ledger Cloud");
+  await expect(row).toContainText("Pending review");
+
+  await page.evaluate(() =>
+    (window as unknown as { __review: (id: string, s: string, c: unknown[]) => void }).__review("APP1", "rejected", [
+      { field: "product.details.description", message: "Describe the deliverables." },
+    ]),
+  );
+  await expect(row).toHaveAttribute("data-state", "rejected");
+  await expect(page.getByTestId("application-comments")).toContainText("Describe the deliverables.");
+  await row.getByRole("button", { name: "Open draft" }).click();
+  await expect(page.getByTestId("submission-state")).toHaveAttribute("data-state", "rejected");
+  await expect(page.getByTestId("review-comments")).toContainText("Describe the deliverables.");
+  await expect(page.getByTestId("submit")).toBeEnabled();
+});
+
+test("warnings are shown for confirmation before submitting, and Escape cancels", async ({ page }) => {
+  await installIpcMock(page, {
+    drafts: { "d-1": releaseDraft({ name: "免费 Ledger", specs: [oneTimeSpec] }) },
+    language: "zh-CN",
+  });
+  await page.goto("/#/products/d-1");
+  await page.getByTestId("submit").click();
+  const dialog = page.getByTestId("submit-confirm");
+  await expect(dialog).toContainText("名称不应承诺免费。");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  expect((await ipcCalls(page)).filter((c) => c.cmd === "submit_draft")).toHaveLength(0);
+  await page.getByTestId("submit").click();
+  await page.getByTestId("submit-confirm-yes").click();
+  await expect(page.getByTestId("submission-state")).toHaveAttribute("data-state", "pending_review");
+  const sent = (await ipcCalls(page)).filter((c) => c.cmd === "submit_draft");
+  expect(sent.map((c) => c.args)).toEqual([{ id: "d-1", acceptWarnings: true }]);
+});
+
+test("a pending application can be withdrawn after confirming", async ({ page }) => {
+  await installIpcMock(page, { drafts: { "d-1": releaseDraft({ name: "Ledger Cloud", specs: [oneTimeSpec] }) } });
+  await page.goto("/#/products/d-1");
+  await page.getByTestId("submit").click();
+  await expect(page.getByTestId("submission-state")).toHaveAttribute("data-state", "pending_review");
+  await page.goto("/#/applications");
+  await page.getByTestId("withdraw").click();
+  await page.getByTestId("withdraw-yes").click();
+  await expect(page.getByTestId("application")).toHaveAttribute("data-state", "withdrawn");
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("data-state", "online");
+  await expect(page.getByTestId("sync-progress")).toContainText("Everything sent");
+});
