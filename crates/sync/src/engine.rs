@@ -80,6 +80,8 @@ pub struct Config {
     pub page_size: u32,
     /// Pull at all; off for a send-only run (the drain benchmark).
     pub pull: bool,
+    /// Rows of different entities sent side by side.
+    pub parallel: usize,
 }
 
 impl Default for Config {
@@ -90,6 +92,7 @@ impl Default for Config {
             lease_ttl: Duration::from_secs(30),
             page_size: 100,
             pull: true,
+            parallel: 4,
         }
     }
 }
@@ -125,6 +128,22 @@ pub struct Report {
     pub wake_at: Option<i64>,
     /// Errors of the pull that did not stop the pass.
     pub pull_error: Option<String>,
+}
+
+enum Start {
+    Ready(InFlight),
+    Finished(Outcome),
+}
+
+/// A request committed in flight, about to leave.
+struct InFlight {
+    seq: i64,
+    call: Call,
+    method: String,
+    path: String,
+    body: Vec<u8>,
+    attempts: u32,
+    submission_id: Option<String>,
 }
 
 enum Outcome {
@@ -335,26 +354,33 @@ impl<M: Marketplace> Engine<M> {
             if due.is_empty() {
                 break;
             }
-            for seq in due {
-                tried.insert(seq);
+            for batch in due.chunks(self.config.parallel.max(1)) {
+                tried.extend(batch.iter().copied());
                 if !self.lease()? {
                     report.busy = self.store.lease()?.map(|(h, _)| h);
                     return Ok(report);
                 }
-                report.sent += 1;
-                match self.send(seq, &served).await? {
-                    Outcome::Done => report.done += 1,
-                    Outcome::Rejected => report.rejected += 1,
-                    Outcome::Retry => report.retrying += 1,
-                    Outcome::Offline(why) => {
-                        report.retrying += 1;
-                        report.offline = Some(why);
-                        break 'sending;
+                report.sent += batch.len() as u32;
+                let mut stop = false;
+                for outcome in self.send_batch(batch, &served).await? {
+                    match outcome {
+                        Outcome::Done => report.done += 1,
+                        Outcome::Rejected => report.rejected += 1,
+                        Outcome::Retry => report.retrying += 1,
+                        Outcome::Offline(why) => {
+                            report.retrying += 1;
+                            report.offline = Some(why);
+                            stop = true;
+                        }
+                        Outcome::Paused(why) => {
+                            report.retrying += 1;
+                            report.paused = Some(why);
+                            stop = true;
+                        }
                     }
-                    Outcome::Paused(why) => {
-                        report.paused = Some(why);
-                        break 'sending;
-                    }
+                }
+                if stop {
+                    break 'sending;
                 }
             }
         }
@@ -483,7 +509,9 @@ impl<M: Marketplace> Engine<M> {
         }
     }
 
-    async fn send(&mut self, seq: i64, served: &Served) -> Result<Outcome, SyncError> {
+    /// Fixes and commits a row's request and marks it in flight, ready to leave; or finishes it
+    /// at once (not served here, its file gone).
+    fn start(&mut self, seq: i64, served: &Served) -> Result<Start, SyncError> {
         let row = self
             .store
             .outbox_row(seq)?
@@ -493,7 +521,7 @@ impl<M: Marketplace> Engine<M> {
             let message = probe::not_served_message(&row.op);
             let effects = calls::on_refused(row.submission_id.as_deref(), &call, &message);
             self.store.outbox_rejected(seq, &message, &effects)?;
-            return Ok(Outcome::Rejected);
+            return Ok(Start::Finished(Outcome::Rejected));
         }
         let row = match (&row.method, &row.path, &row.body) {
             (Some(_), Some(_), Some(_)) => self.store.outbox_start(seq, "", "", &[])?,
@@ -506,7 +534,7 @@ impl<M: Marketplace> Engine<M> {
                     // discard the row. Try again later, slowly.
                     let at = self.retry_at(row.attempts + 1, None);
                     self.store.outbox_retry_later(seq, at, &why)?;
-                    return Ok(Outcome::Retry);
+                    return Ok(Start::Finished(Outcome::Retry));
                 }
                 Err(e) => return Err(e),
             },
@@ -517,8 +545,27 @@ impl<M: Marketplace> Engine<M> {
             )));
         };
         tracing::debug!(seq, op = %row.op, attempt = row.attempts, "sending");
-        match self.market.call(&method, &path, body).await {
-            Ok(answer) => match calls::on_done(&call, &answer) {
+        Ok(Start::Ready(InFlight {
+            seq,
+            call,
+            method,
+            path,
+            body,
+            attempts: row.attempts,
+            submission_id: row.submission_id,
+        }))
+    }
+
+    /// Records what became of a request: done with its effects, refused, or to be sent again
+    /// (the same bytes) later.
+    fn finish(
+        &mut self,
+        f: InFlight,
+        answer: Result<serde_json::Value, MarketError>,
+    ) -> Result<Outcome, SyncError> {
+        let seq = f.seq;
+        match answer {
+            Ok(answer) => match calls::on_done(&f.call, &answer) {
                 Ok(effects) => {
                     self.store.outbox_done(seq, &answer.to_string(), &effects)?;
                     self.online()?;
@@ -527,7 +574,7 @@ impl<M: Marketplace> Engine<M> {
                 }
                 Err(e) => {
                     // An answer that says success but cannot be read: the same token asks again.
-                    let at = self.retry_at(row.attempts, None);
+                    let at = self.retry_at(f.attempts, None);
                     self.store.outbox_retry_later(seq, at, &e.to_string())?;
                     Ok(Outcome::Retry)
                 }
@@ -535,7 +582,7 @@ impl<M: Marketplace> Engine<M> {
             Err(e) => {
                 if let Some(trouble) = self.classify_trouble(&e)? {
                     let at = match &trouble {
-                        Outcome::Offline(_) => self.retry_at(row.attempts, None),
+                        Outcome::Offline(_) => self.retry_at(f.attempts, None),
                         _ => now_ms(),
                     };
                     self.store.outbox_retry_later(seq, at, &e.to_string())?;
@@ -546,7 +593,7 @@ impl<M: Marketplace> Engine<M> {
                     ErrorClass::Rejected => {
                         let message = e.to_string();
                         let effects =
-                            calls::on_refused(row.submission_id.as_deref(), &call, &message);
+                            calls::on_refused(f.submission_id.as_deref(), &f.call, &message);
                         self.store.outbox_rejected(seq, &message, &effects)?;
                         tracing::info!(seq, %message, "the marketplace refused a call");
                         Ok(Outcome::Rejected)
@@ -556,13 +603,41 @@ impl<M: Marketplace> Engine<M> {
                             MarketError::Busy { retry_after, .. } => *retry_after,
                             _ => None,
                         };
-                        let at = self.retry_at(row.attempts, retry_after);
+                        let at = self.retry_at(f.attempts, retry_after);
                         self.store.outbox_retry_later(seq, at, &e.to_string())?;
                         Ok(Outcome::Retry)
                     }
                 }
             }
         }
+    }
+
+    /// Sends rows of different entities side by side (at most `Config::parallel` at once): each
+    /// is committed in flight before any request of the batch leaves, and their answers are
+    /// recorded in queue order.
+    async fn send_batch(
+        &mut self,
+        seqs: &[i64],
+        served: &Served,
+    ) -> Result<Vec<Outcome>, SyncError> {
+        let mut outcomes = Vec::with_capacity(seqs.len());
+        let mut ready = Vec::new();
+        for &seq in seqs {
+            match self.start(seq, served)? {
+                Start::Ready(f) => ready.push(f),
+                Start::Finished(o) => outcomes.push(o),
+            }
+        }
+        let answers = futures_util::future::join_all(
+            ready
+                .iter()
+                .map(|f| self.market.call(&f.method, &f.path, f.body.clone())),
+        )
+        .await;
+        for (f, answer) in ready.into_iter().zip(answers) {
+            outcomes.push(self.finish(f, answer)?);
+        }
+        Ok(outcomes)
     }
 
     /// Reads applications, products and new events into the store (never a draft).

@@ -134,6 +134,7 @@ mod tests {
         assert_eq!(
             create.waits_for,
             vec![
+                "support".to_owned(),
                 rows[0].client_token.clone(),
                 "earlier".into(),
                 rows[1].client_token.clone()
