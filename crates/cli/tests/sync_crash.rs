@@ -157,6 +157,8 @@ async fn kill_9_while_draining_fifty_commands_loses_nothing_and_doubles_nothing(
     let mut drafts = Vec::new();
     let mut rng = fastrand::Rng::with_seed(2026);
     let mut killed_mid_drain = 0;
+    let mut progressed = 0;
+    let mut open_before = usize::MAX;
     let mut trial = 0;
     let mut rounds = 0;
     while trial < trials {
@@ -168,7 +170,7 @@ async fn kill_9_while_draining_fifty_commands_loses_nothing_and_doubles_nothing(
                 .spawn()
                 .expect("koodesk sync starts");
             // Kill it somewhere between start-up and the end of its drain.
-            tokio::time::sleep(Duration::from_millis(rng.u64(5..120))).await;
+            tokio::time::sleep(Duration::from_millis(rng.u64(10..300))).await;
             let still_running = child.try_wait().expect("wait").is_none();
             let _ = child.kill(); // SIGKILL on Unix: no chance to tidy up
             let _ = child.wait();
@@ -180,6 +182,10 @@ async fn kill_9_while_draining_fifty_commands_loses_nothing_and_doubles_nothing(
                 .outbox(&account, false)
                 .expect("outbox")
                 .len();
+            if open < open_before && open_before != usize::MAX {
+                progressed += 1;
+            }
+            open_before = open;
             if open == 0 {
                 break;
             }
@@ -197,10 +203,14 @@ async fn kill_9_while_draining_fifty_commands_loses_nothing_and_doubles_nothing(
         String::from_utf8_lossy(&out.stderr)
     );
     eprintln!(
-        "{killed_mid_drain} kills mid-drain of {trials} trials over {rounds} round(s); final drain {:?}",
+        "{killed_mid_drain} kills mid-drain of {trials} trials over {rounds} round(s), {progressed} of them after some progress; final drain {:?}",
         started.elapsed()
     );
     assert!(killed_mid_drain > 0, "some kills hit a running drain");
+    assert!(
+        progressed > 0,
+        "some runs sent something before they were killed"
+    );
 
     let store = Store::open(&data.database()).expect("store");
     let rows = store.outbox(&account, true).expect("outbox");

@@ -20,10 +20,10 @@ pub(crate) fn record(
     action: &str,
     detail: &str,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (entity, entity_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![entity, entity_id, action, detail],
-    )?;
+    )?
+    .execute(params![entity, entity_id, action, detail])?;
     Ok(())
 }
 

@@ -130,6 +130,8 @@ impl Store {
 
     fn configure(&self) -> Result<(), StoreError> {
         self.conn.busy_timeout(Duration::from_secs(5))?;
+        // The outbox and the editor's write-through run the same few statements over and over.
+        self.conn.set_prepared_statement_cache_capacity(64);
         // WAL keeps readers and the writer apart and survives a killed process without losing a
         // committed transaction; NORMAL sync is durable in WAL mode except on power loss.
         self.conn.pragma_update(None, "journal_mode", "WAL")?;

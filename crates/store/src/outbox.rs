@@ -179,7 +179,7 @@ fn insert_rows(
     for row in rows {
         let waits = serde_json::to_string(&row.waits_for)
             .map_err(|e| StoreError::Rejected(e.to_string()))?;
-        tx.execute(
+        exec(&tx,
             "INSERT INTO outbox (account, client_token, op, entity, submission_id, waits_for, params)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
@@ -196,16 +196,51 @@ fn insert_rows(
     Ok(())
 }
 
+/// Runs a statement through the connection's statement cache: the outbox's statements run for
+/// every call the engine makes.
+fn exec(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(p)
+}
+
+fn query_one<T>(
+    conn: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+    f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(p, f)
+}
+
 fn touch() -> &'static str {
     "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 }
 
 impl Store {
+    /// Opens a transaction that the next outbox updates join (each is a savepoint within it), so
+    /// the engine commits a whole batch of rows in flight — or their answers — at once.
+    pub fn begin_batch(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    pub fn commit_batch(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    pub fn rollback_batch(&mut self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        Ok(())
+    }
+
     /// Writes a submission and the calls that carry it out, and marks the draft submitted, in one
     /// transaction: after a crash there is either all of it or none.
     pub fn submit(&mut self, s: &NewSubmission, rows: &[NewOutboxRow]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        tx.execute(
+        exec(
+            &tx,
             &format!(
                 "INSERT INTO submissions ({SUBMISSION_COLUMNS})
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', NULL, NULL,
@@ -223,7 +258,8 @@ impl Store {
             ],
         )?;
         insert_rows(&tx, &s.account, Some(&s.id), rows)?;
-        tx.execute(
+        exec(
+            &tx,
             "UPDATE drafts SET submitted = 1 WHERE id = ?1",
             [&s.draft_id],
         )?;
@@ -236,7 +272,8 @@ impl Store {
     /// `manual`), nothing queued.
     pub fn record_manual_submission(&mut self, s: &NewSubmission) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        tx.execute(
+        exec(
+            &tx,
             &format!(
                 "INSERT INTO submissions ({SUBMISSION_COLUMNS})
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'manual', NULL, NULL,
@@ -253,7 +290,8 @@ impl Store {
                 s.snapshot
             ],
         )?;
-        tx.execute(
+        exec(
+            &tx,
             "UPDATE drafts SET submitted = 1 WHERE id = ?1",
             [&s.draft_id],
         )?;
@@ -289,14 +327,13 @@ impl Store {
 
     /// One row by its number.
     pub fn outbox_row(&self, seq: i64) -> Result<Option<OutboxRow>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {ROW_COLUMNS} FROM outbox WHERE seq = ?1"),
-                [seq],
-                outbox_row,
-            )
-            .optional()?)
+        Ok(query_one(
+            &self.conn,
+            &format!("SELECT {ROW_COLUMNS} FROM outbox WHERE seq = ?1"),
+            [seq],
+            outbox_row,
+        )
+        .optional()?)
     }
 
     /// The rows with these client tokens (what a row waits for), in any state.
@@ -323,12 +360,14 @@ impl Store {
         path: &str,
         body: &[u8],
     ) -> Result<OutboxRow, StoreError> {
-        let tx = self.conn.transaction()?;
-        tx.execute(
+        let tx = self.conn.savepoint()?;
+        exec(
+            &tx,
             "UPDATE outbox SET method = ?2, path = ?3, body = ?4 WHERE seq = ?1 AND body IS NULL",
             params![seq, method, path, body],
         )?;
-        let n = tx.execute(
+        let n = exec(
+            &tx,
             &format!(
                 "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, {}
                  WHERE seq = ?1 AND state IN ('queued', 'in_flight')",
@@ -341,7 +380,8 @@ impl Store {
                 "outbox row {seq} is not waiting to be sent"
             )));
         }
-        let row = tx.query_row(
+        let row = query_one(
+            &tx,
             &format!("SELECT {ROW_COLUMNS} FROM outbox WHERE seq = ?1"),
             [seq],
             outbox_row,
@@ -357,12 +397,14 @@ impl Store {
         response: &str,
         effects: &[Effect],
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
-        let account: String =
-            tx.query_row("SELECT account FROM outbox WHERE seq = ?1", [seq], |r| {
-                r.get(0)
-            })?;
-        tx.execute(
+        let tx = self.conn.savepoint()?;
+        let account: String = query_one(
+            &tx,
+            "SELECT account FROM outbox WHERE seq = ?1",
+            [seq],
+            |r| r.get(0),
+        )?;
+        exec(&tx,
             &format!(
                 "UPDATE outbox SET state = 'done', response = ?2, last_error = NULL, {} WHERE seq = ?1",
                 touch()
@@ -383,7 +425,8 @@ impl Store {
         next_at_ms: i64,
         error: &str,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
+        exec(
+            &self.conn,
             &format!(
                 "UPDATE outbox SET state = 'queued', next_attempt_at = ?2, last_error = ?3, {}
                  WHERE seq = ?1 AND state IN ('queued', 'in_flight')",
@@ -419,7 +462,7 @@ impl Store {
 
     /// Sends a waiting row at the next chance instead of after its back-off.
     pub fn outbox_retry_now(&mut self, seq: i64) -> Result<(), StoreError> {
-        let n = self.conn.execute(
+        let n = exec(&self.conn,
             &format!(
                 "UPDATE outbox SET next_attempt_at = 0, {} WHERE seq = ?1 AND state IN ('queued', 'in_flight')",
                 touch()
@@ -441,13 +484,15 @@ impl Store {
         message: &str,
         effects: &[Effect],
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
-        let (account, token): (String, String) = tx.query_row(
+        let tx = self.conn.savepoint()?;
+        let (account, token): (String, String) = query_one(
+            &tx,
             "SELECT account, client_token FROM outbox WHERE seq = ?1",
             [seq],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        tx.execute(
+        exec(
+            &tx,
             &format!(
                 "UPDATE outbox SET state = ?2, last_error = ?3, {} WHERE seq = ?1",
                 touch()
@@ -467,7 +512,8 @@ impl Store {
             drop(stmt);
             for (dep, dep_token) in dependants {
                 let note = format!("not sent: {message}");
-                tx.execute(
+                exec(
+                    &tx,
                     &format!(
                         "UPDATE outbox SET state = ?2, last_error = ?3, {} WHERE seq = ?1",
                         touch()
@@ -475,7 +521,7 @@ impl Store {
                     params![dep, state, note],
                 )?;
                 // Its submission cannot go either: it needs the seller's attention.
-                tx.execute(
+                exec(&tx,
                     "UPDATE submissions SET state = ?2, message = ?3
                      WHERE id = (SELECT submission_id FROM outbox WHERE seq = ?1) AND state = 'queued'",
                     params![dep, state, note],
@@ -502,14 +548,13 @@ impl Store {
     }
 
     pub fn submission(&self, id: &str) -> Result<Option<SubmissionRow>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"),
-                [id],
-                submission_row,
-            )
-            .optional()?)
+        Ok(query_one(
+            &self.conn,
+            &format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"),
+            [id],
+            submission_row,
+        )
+        .optional()?)
     }
 
     /// A draft's submissions, newest first.
@@ -542,7 +587,7 @@ impl Store {
         now_ms: i64,
         ttl_ms: i64,
     ) -> Result<bool, StoreError> {
-        let n = self.conn.execute(
+        let n = exec(&self.conn,
             "INSERT INTO sync_lease (name, holder, expires_at) VALUES ('sender', ?1, ?2)
              ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
              WHERE sync_lease.holder = excluded.holder OR sync_lease.expires_at <= ?3",
@@ -560,7 +605,7 @@ impl Store {
         now_ms: i64,
         ttl_ms: i64,
     ) -> Result<bool, StoreError> {
-        let n = self.conn.execute(
+        let n = exec(&self.conn,
             "UPDATE sync_lease SET holder = ?2, expires_at = ?3 WHERE name = 'sender' AND holder = ?1",
             params![dead, holder, now_ms + ttl_ms],
         )?;
@@ -568,7 +613,8 @@ impl Store {
     }
 
     pub fn release_lease(&mut self, holder: &str) -> Result<(), StoreError> {
-        self.conn.execute(
+        exec(
+            &self.conn,
             "DELETE FROM sync_lease WHERE name = 'sender' AND holder = ?1",
             [holder],
         )?;
@@ -577,27 +623,25 @@ impl Store {
 
     /// Who holds the lease and until when (Unix ms).
     pub fn lease(&self) -> Result<Option<(String, i64)>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT holder, expires_at FROM sync_lease WHERE name = 'sender'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+        Ok(query_one(
+            &self.conn,
+            "SELECT holder, expires_at FROM sync_lease WHERE name = 'sender'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
     }
 
     // -- per-account sync state --------------------------------------------------------------
 
     pub fn sync_state(&self, account: &str, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT value FROM sync_state WHERE account = ?1 AND key = ?2",
-                [account, key],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(query_one(
+            &self.conn,
+            "SELECT value FROM sync_state WHERE account = ?1 AND key = ?2",
+            [account, key],
+            |r| r.get(0),
+        )
+        .optional()?)
     }
 
     /// Sets (or with `None`, clears) a sync state value.
@@ -608,12 +652,14 @@ impl Store {
         value: Option<&str>,
     ) -> Result<(), StoreError> {
         match value {
-            Some(v) => self.conn.execute(
+            Some(v) => exec(
+                &self.conn,
                 "INSERT INTO sync_state (account, key, value) VALUES (?1, ?2, ?3)
                  ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
                 params![account, key, v],
             )?,
-            None => self.conn.execute(
+            None => exec(
+                &self.conn,
                 "DELETE FROM sync_state WHERE account = ?1 AND key = ?2",
                 params![account, key],
             )?,
@@ -635,7 +681,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         for p in products {
-            tx.execute(
+            exec(
+                &tx,
                 "INSERT INTO remote_products (account, product_id, version, status, json)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (account, product_id) DO UPDATE SET version = excluded.version,
@@ -647,13 +694,15 @@ impl Store {
             apply(&tx, account, &Effect::RemoteApplication(a.clone()))?;
         }
         for (id, json) in events {
-            tx.execute(
+            exec(
+                &tx,
                 "INSERT OR IGNORE INTO remote_events (account, event_id, json) VALUES (?1, ?2, ?3)",
                 params![account, id, json],
             )?;
         }
         if let Some(c) = cursor {
-            tx.execute(
+            exec(
+                &tx,
                 "INSERT INTO sync_state (account, key, value) VALUES (?1, 'events.cursor', ?2)
                  ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
                 params![account, c],
@@ -697,7 +746,8 @@ impl Store {
     }
 
     pub fn remote_event_count(&self, account: &str) -> Result<u64, StoreError> {
-        Ok(self.conn.query_row(
+        Ok(query_one(
+            &self.conn,
             "SELECT count(*) FROM remote_events WHERE account = ?1",
             [account],
             |r| r.get::<_, i64>(0),
@@ -706,15 +756,14 @@ impl Store {
 
     /// Whether the marketplace is known to hold this file already (uploaded from here before).
     pub fn is_uploaded(&self, account: &str, attachment_id: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM remote_attachments WHERE account = ?1 AND attachment_id = ?2",
-                [account, attachment_id],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        Ok(query_one(
+            &self.conn,
+            "SELECT 1 FROM remote_attachments WHERE account = ?1 AND attachment_id = ?2",
+            [account, attachment_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
     }
 }
 
@@ -726,7 +775,8 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
             application_id,
             message,
         } => {
-            tx.execute(
+            exec(
+                &tx,
                 "UPDATE submissions SET state = ?2, application_id = COALESCE(?3, application_id),
                      message = ?4 WHERE id = ?1",
                 params![id, state, application_id, message],
@@ -741,7 +791,7 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
         }
         Effect::RemoteApplication(a) => {
             // An older copy never replaces a newer one (answers and pulls may cross).
-            tx.execute(
+            exec(&tx,
                 "INSERT INTO remote_applications (account, application_id, product_id, status, updated_at, json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (account, application_id) DO UPDATE SET product_id = excluded.product_id,
@@ -751,14 +801,16 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
             )?;
         }
         Effect::SyncState { key, value } => {
-            tx.execute(
+            exec(
+                &tx,
                 "INSERT INTO sync_state (account, key, value) VALUES (?1, ?2, ?3)
                  ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
                 params![account, key, value],
             )?;
         }
         Effect::UploadedAttachment { attachment_id } => {
-            tx.execute(
+            exec(
+                &tx,
                 "INSERT OR IGNORE INTO remote_attachments (account, attachment_id) VALUES (?1, ?2)",
                 params![account, attachment_id],
             )?;

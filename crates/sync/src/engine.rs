@@ -509,6 +509,24 @@ impl<M: Marketplace> Engine<M> {
         }
     }
 
+    /// Runs `f` in one store transaction: committed if it succeeds, rolled back if not.
+    fn in_batch<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, SyncError>,
+    ) -> Result<T, SyncError> {
+        self.store.begin_batch()?;
+        match f(self) {
+            Ok(v) => {
+                self.store.commit_batch()?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.store.rollback_batch();
+                Err(e)
+            }
+        }
+    }
+
     /// Fixes and commits a row's request and marks it in flight, ready to leave; or finishes it
     /// at once (not served here, its file gone).
     fn start(&mut self, seq: i64, served: &Served) -> Result<Start, SyncError> {
@@ -620,23 +638,34 @@ impl<M: Marketplace> Engine<M> {
         seqs: &[i64],
         served: &Served,
     ) -> Result<Vec<Outcome>, SyncError> {
-        let mut outcomes = Vec::with_capacity(seqs.len());
-        let mut ready = Vec::new();
-        for &seq in seqs {
-            match self.start(seq, served)? {
-                Start::Ready(f) => ready.push(f),
-                Start::Finished(o) => outcomes.push(o),
+        // One commit puts the whole batch in flight, before any of its requests leaves.
+        let (mut outcomes, ready) = self.in_batch(|e| {
+            let mut outcomes = Vec::with_capacity(seqs.len());
+            let mut ready = Vec::new();
+            for &seq in seqs {
+                match e.start(seq, served)? {
+                    Start::Ready(f) => ready.push(f),
+                    Start::Finished(o) => outcomes.push(o),
+                }
             }
-        }
+            Ok((outcomes, ready))
+        })?;
         let answers = futures_util::future::join_all(
             ready
                 .iter()
                 .map(|f| self.market.call(&f.method, &f.path, f.body.clone())),
         )
         .await;
-        for (f, answer) in ready.into_iter().zip(answers) {
-            outcomes.push(self.finish(f, answer)?);
-        }
+        // One commit records every answer with its effects (a crash before it: the rows are
+        // still in flight and go again with the same bytes, and the marketplace answers as before).
+        let finished = self.in_batch(|e| {
+            let mut done = Vec::new();
+            for (f, answer) in ready.into_iter().zip(answers) {
+                done.push(e.finish(f, answer)?);
+            }
+            Ok(done)
+        })?;
+        outcomes.extend(finished);
         Ok(outcomes)
     }
 
