@@ -69,6 +69,8 @@ const STATES: [string, string, (page: Page) => Promise<void>][] = [
         ),
       );
       await expect(p.getByTestId("review-comments")).toBeVisible();
+      await p.getByTestId("compare").click();
+      await expect(p.getByTestId("three-way")).toBeVisible();
     },
   ],
   [

@@ -375,6 +375,34 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         };
       },
       list_applications: (): Wire["list_applications"] => applications,
+      three_way: (args: Record<string, unknown>): Wire["three_way"] => {
+        const a = applications.find((x) => x.draft_id === String(args.id));
+        const name = draft(String(args.id)).doc.product.basic?.name ?? "";
+        return {
+          draft_id: String(args.id),
+          submission: a
+            ? {
+                id: a.application_id,
+                state: "sent",
+                submitted_at: a.submitted_at,
+                application_id: a.application_id,
+                message: null,
+              }
+            : null,
+          live_product_id: null,
+          has_live: false,
+          rows: [
+            { path: "product.basic.name", draft: name, submitted: a?.product_name ?? null, live: null, pricing: false },
+            {
+              path: "product.specifications[id=s1].skus[0].price",
+              draft: "4999.00",
+              submitted: "0.00",
+              live: null,
+              pricing: true,
+            },
+          ],
+        };
+      },
       withdraw_application: (args: Record<string, unknown>): Wire["withdraw_application"] => {
         const a = applications.find((x) => x.application_id === String(args.id));
         if (a) a.state = "withdrawn";

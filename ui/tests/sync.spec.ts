@@ -19,6 +19,11 @@ test("Submit queues the draft; Applications shows it pending, then the reviewer'
   await expect(page.getByTestId("submission-state")).toHaveAttribute("data-state", "pending_review");
   await expect(page.getByTestId("submission-state")).toContainText("Under review since");
   await expect(page.getByTestId("submit")).toBeDisabled();
+  await page.getByTestId("compare").click();
+  const priced = page.locator("[data-testid=three-way-row][data-pricing=true]");
+  await expect(priced).toContainText("skus[0].price");
+  await expect(priced).toContainText("4999.00");
+  await expect(page.getByTestId("three-way")).toContainText("Live (none yet)");
   const submitted = (await ipcCalls(page)).filter((c) => c.cmd === "submit_draft");
   expect(submitted.map((c) => c.args)).toEqual([{ id: "d-1", acceptWarnings: false }]);
 

@@ -39,6 +39,7 @@ import {
   type SubmissionState,
   type SubmitResult,
   type SyncStatus_Serialize as SyncStatus,
+  type ThreeWayView_Serialize as ThreeWayView,
 } from "./bindings";
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
@@ -83,6 +84,7 @@ export type {
   SubmissionState,
   SubmitResult,
   SyncStatus,
+  ThreeWayView,
 };
 
 /** A failure reported by the Rust side, in the one wire shape `{ code, message, field? }`. */
@@ -173,6 +175,8 @@ export const backend = {
   /** Checks the draft, makes its request templates and queues it; the background sync sends it. */
   submitDraft: (id: string, acceptWarnings: boolean) => call(commands.submitDraft(id, acceptWarnings)),
   draftSubmission: (id: string) => call(commands.draftSubmission(id)),
+  /** The draft, its last submitted snapshot and the live product, field by field. */
+  threeWay: (id: string) => call(commands.threeWay(id)),
   listApplications: () => call(commands.listApplications()),
   withdrawApplication: (id: string) => call(commands.withdrawApplication(id)),
   syncStatus: () => call(commands.syncStatus()),

@@ -439,6 +439,17 @@ export const en = {
   "applications.queue.retry": "Retry now",
   "applications.queue.discard": "Discard",
   "applications.queue.discardConfirm": "Give this up? What waits for it is given up too.",
+  "copies.caption":
+    "The draft, what was submitted and what is live, field by field (highlighted: changed since submitting).",
+  "copies.field": "Field",
+  "copies.draft": "Draft",
+  "copies.submitted": "Submitted",
+  "copies.live": "Live",
+  "copies.noLive": "Live (none yet)",
+  "copies.pricing": "A price or billing field: customers pay by it",
+  "copies.pricingShort": "¥$",
+  "copies.same": "The draft, the submitted snapshot and the live product are the same.",
+  "copies.toggle": "Compare with submitted and live",
 } as const;
 
 export type MessageKey = keyof typeof en;
