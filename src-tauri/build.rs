@@ -40,6 +40,7 @@ fn main() {
         "submit_draft",
         "draft_submission",
         "three_way",
+        "rebase_draft",
         "list_applications",
         "withdraw_application",
         "sync_status",

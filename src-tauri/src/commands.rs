@@ -1,5 +1,6 @@
 //! Tauri commands: each converts arguments and calls `koodesk-api`, nothing more.
 
+use koodesk_api::drafts::RebaseResult;
 use koodesk_api::dto::{
     AccountDto, AccountInput, AppInfo, AttachmentJson, ChangeDto, ConnectionReport, DeliveryMethod,
     DraftFilter, DraftJson, DraftListItem, DraftOptions, DraftView, FormJson, FormSummary,
@@ -416,6 +417,14 @@ pub async fn draft_submission(
 pub async fn three_way(shell: State<'_, Shell>, id: String) -> Result<ThreeWayView, ApiError> {
     let ctx = shell.ctx()?;
     worker(move || sync::three_way(&ctx, &id)).await
+}
+
+/// "Rebase on the live product": the seller's changes onto the live product as last pulled.
+#[tauri::command]
+#[specta::specta]
+pub async fn rebase_draft(shell: State<'_, Shell>, id: String) -> Result<RebaseResult, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || drafts::rebase_on_live(&ctx, &id)).await
 }
 
 #[tauri::command]

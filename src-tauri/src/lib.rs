@@ -60,6 +60,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::submit_draft,
             commands::draft_submission,
             commands::three_way,
+            commands::rebase_draft,
             commands::list_applications,
             commands::withdraw_application,
             commands::sync_status,

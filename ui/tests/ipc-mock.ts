@@ -315,6 +315,12 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
     // A small marketplace behind Submit: applications pending review until a test decides them
     // (`window.__review(id, "approved" | "rejected", comments)`).
     const applications: Wire["list_applications"] = [];
+    // Drafts whose last submission the marketplace refused (`window.__refuse(draftId, message)`).
+    const refused = new Map<string, string>();
+    w.__refuse = (id: string, message: string) => {
+      refused.set(id, message);
+      emit("sync-status-changed", syncStatus());
+    };
     const syncStatus = (): Wire["sync_status"] => ({
       online: true,
       offline_reason: null,
@@ -364,6 +370,15 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         };
       },
       draft_submission: (args: Record<string, unknown>): Wire["draft_submission"] => {
+        const refusal = refused.get(String(args.id));
+        if (refusal)
+          return {
+            submission_id: "S-refused",
+            state: "needs_attention",
+            submitted_at: new Date().toISOString(),
+            message: refusal,
+            application: null,
+          };
         const a = applications.find((x) => x.draft_id === String(args.id));
         if (!a) return null;
         return {
@@ -375,6 +390,16 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         };
       },
       list_applications: (): Wire["list_applications"] => applications,
+      rebase_draft: (args: Record<string, unknown>): Wire["rebase_draft"] => {
+        const id = String(args.id);
+        refused.delete(id);
+        return {
+          draft: view(id),
+          conflicts: [{ path: "product.basic.name", base: "Old", mine: "Mine", theirs: "Theirs" }],
+          from_version: 1,
+          to_version: 2,
+        };
+      },
       three_way: (args: Record<string, unknown>): Wire["three_way"] => {
         const a = applications.find((x) => x.draft_id === String(args.id));
         const name = draft(String(args.id)).doc.product.basic?.name ?? "";

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { oneTimeSpec, releaseDraft } from "./drafts";
+import { modificationOf, oneTimeSpec, releaseDraft } from "./drafts";
 import { installIpcMock, ipcCalls } from "./ipc-mock";
 
 test("Submit is blocked while the linter has errors and says why", async ({ page }) => {
@@ -76,4 +76,24 @@ test("a pending application can be withdrawn after confirming", async ({ page })
   await expect(page.getByTestId("application")).toHaveAttribute("data-state", "withdrawn");
   await expect(page.getByTestId("sync-status")).toHaveAttribute("data-state", "online");
   await expect(page.getByTestId("sync-progress")).toContainText("Everything sent");
+});
+
+test("a modification refused as stale offers a rebase, which lists what both sides changed", async ({ page }) => {
+  const mod = modificationOf(releaseDraft({ name: "Ledger Cloud", specs: [oneTimeSpec] }), "PROD-1");
+  await installIpcMock(page, { drafts: { "d-1": mod } });
+  await page.goto("/#/products/d-1");
+  await expect(page.getByTestId("submit")).toBeEnabled();
+  const message = "The modification was made from version 1 of PROD-1, but the product is now at version 2.";
+  await page.evaluate(
+    (m) => (window as unknown as { __refuse: (id: string, m: string) => void }).__refuse("d-1", m),
+    message,
+  );
+  await expect(page.getByTestId("submission-state")).toHaveAttribute("data-state", "needs_attention");
+  await expect(page.getByTestId("submission-message")).toHaveText(message);
+  const loads = async () => (await ipcCalls(page)).filter((c) => c.cmd === "get_draft").length;
+  const before = await loads();
+  await page.getByTestId("rebase").click();
+  await expect(page.getByTestId("rebased")).toContainText("live version 2");
+  await expect(page.getByTestId("rebased")).toContainText("product.basic.name");
+  await expect.poll(loads).toBeGreaterThan(before);
 });

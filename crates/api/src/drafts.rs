@@ -242,11 +242,79 @@ fn save_noted(
     doc.kind = stored.kind;
     doc.live = stored.live;
     doc.live_product_id = stored.live_product_id;
+    doc.live_version = stored.live_version;
+    doc.live_status = stored.live_status;
     let (write, findings) = prepare(ctx, &doc)?;
     let row = ctx
         .store()?
         .save_draft(id, base_revision.map(i64::from), &write, note)?;
     view(row, findings)
+}
+
+/// The marketplace names after-sales groups by its own ids; a draft by the seller's.
+fn localize_group(groups: &[koodesk_market::contract::GroupId], p: &mut Product) {
+    let q = &mut p.qualification;
+    if let Some(local) = q
+        .after_sales_group
+        .as_ref()
+        .and_then(|g| groups.iter().find(|x| &x.group_id == g))
+    {
+        q.after_sales_group = Some(local.local_id.clone());
+    }
+}
+
+/// What rebasing a modification did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
+pub struct RebaseResult {
+    pub draft: DraftView,
+    /// Fields both the seller and the marketplace changed: the draft keeps the seller's value.
+    pub conflicts: Vec<koodesk_domain::diff::Conflict>,
+    pub from_version: Option<u32>,
+    pub to_version: u32,
+}
+
+/// "Rebase on the live product": the seller's changes (from the live copy the draft was made
+/// from to the draft) applied onto the live product as last pulled, as a new revision. Fields
+/// both sides changed keep the seller's value and are listed; nothing is dropped silently.
+pub fn rebase_on_live(ctx: &Context, id: &str) -> Result<RebaseResult, ApiError> {
+    let (row, doc) = load(ctx, id)?;
+    let (Some(live_id), Some(base)) = (doc.live_product_id.clone(), doc.live.clone()) else {
+        return Err(ApiError::invalid(
+            "id",
+            "Only a modification has a live product to rebase on.",
+        ));
+    };
+    let groups = koodesk_sync::calls::group_ids(&*ctx.store()?, &ctx.account())?;
+    let mut live = crate::sync::remote_products(ctx)?
+        .into_iter()
+        .find(|p| p.product_id == live_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("{live_id} has not been read from the marketplace yet; sync first."),
+            )
+        })?;
+    localize_group(&groups, &mut live.product);
+    let (product, conflicts) = koodesk_domain::diff::rebase(&base, &doc.product, &live.product)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let from_version = doc.live_version;
+    let mut next = doc;
+    next.product = product;
+    next.live = Some(live.product);
+    next.live_version = Some(live.version);
+    next.live_status = Some(live.status.into());
+    let (write, findings) = prepare(ctx, &next)?;
+    let note = format!("rebased on live version {}", live.version);
+    let saved = ctx
+        .store()?
+        .save_draft(id, Some(row.revision), &write, &note)?;
+    let small = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    Ok(RebaseResult {
+        draft: view(saved, findings)?,
+        conflicts,
+        from_version: from_version.map(small),
+        to_version: small(live.version),
+    })
 }
 
 pub fn list(ctx: &Context, filter: &DraftFilter) -> Result<Vec<DraftListItem>, ApiError> {
@@ -425,9 +493,11 @@ pub fn attach_bytes(
 pub fn live_catalog(ctx: &Context) -> Result<Vec<(LiveProductDto, DraftDocument)>, ApiError> {
     let pulled = crate::sync::remote_products(ctx)?;
     if !pulled.is_empty() {
+        let groups = koodesk_sync::calls::group_ids(&*ctx.store()?, &ctx.account())?;
         return Ok(pulled
             .into_iter()
-            .map(|l| {
+            .map(|mut l| {
+                localize_group(&groups, &mut l.product);
                 let dto = LiveProductDto {
                     id: l.product_id.clone(),
                     name: l.product.basic.name.clone(),

@@ -323,3 +323,78 @@ async fn a_gateway_without_the_contract_gets_the_manual_path_and_nothing_is_queu
         "{report:?}"
     );
 }
+
+#[tokio::test]
+async fn a_modification_made_from_an_old_version_is_refused_then_rebased_and_accepted() {
+    let rig = Rig::new(14).await;
+    let ctx = &rig.ctx;
+    let (release, _) = ready_draft(ctx);
+    sync::submit(ctx, &release, true).expect("release");
+    rig.sync().await;
+    rig.jump(5 * 86_400).await;
+    rig.sync().await;
+    let app = &sync::applications(ctx).expect("apps")[0];
+    assert_eq!(
+        app.application.status,
+        ApplicationStatus::Approved,
+        "{:?}",
+        app.application.review_comments
+    );
+    let live_id = app.application.product_id.clone().expect("live");
+    // Two modifications made from version 1.
+    let a = drafts::create_modification_of(ctx, &live_id).expect("a");
+    let b = drafts::create_modification_of(ctx, &live_id).expect("b");
+    assert_eq!(
+        a.doc["live_version"],
+        json!(1),
+        "the draft records the version it was made from"
+    );
+    let mut doc = a.doc.clone();
+    doc["product"]["basic"]["name"] = json!("CloudMove Server Migration Pro");
+    drafts::save(ctx, &a.id, None, doc).expect("a edited");
+    let mut doc = b.doc.clone();
+    doc["product"]["details"]["overview"] =
+        json!("Moves servers to Huawei Cloud with a tested rollback plan for every wave.");
+    drafts::save(ctx, &b.id, None, doc).expect("b edited");
+    sync::submit(ctx, &b.id, true).expect("b submitted");
+    rig.sync().await;
+    rig.jump(5 * 86_400).await;
+    rig.sync().await;
+    let live = sync::remote_products(ctx).expect("live");
+    let now = live
+        .iter()
+        .find(|p| p.product_id == live_id)
+        .expect("pulled");
+    assert_eq!(now.version, 2, "b was approved");
+    // a was made from version 1: the marketplace refuses it, in its own words.
+    sync::submit(ctx, &a.id, true).expect("a submitted");
+    rig.sync().await;
+    let state = sync::view::draft_submission(ctx, &a.id)
+        .expect("read")
+        .expect("submitted");
+    assert_eq!(state.state, sync::view::SubmissionState::NeedsAttention);
+    let message = state.message.expect("the marketplace's message");
+    assert!(message.contains("now at version 2"), "{message}");
+    // Rebase: a's change on top of version 2, b's change kept, nothing in conflict.
+    let rebased = drafts::rebase_on_live(ctx, &a.id).expect("rebased");
+    assert!(rebased.conflicts.is_empty(), "{:?}", rebased.conflicts);
+    assert_eq!((rebased.from_version, rebased.to_version), (Some(1), 2));
+    let p = &rebased.draft.doc["product"];
+    assert_eq!(p["basic"]["name"], json!("CloudMove Server Migration Pro"));
+    assert!(p["details"]["overview"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("rollback plan"));
+    sync::submit(ctx, &a.id, true).expect("a again");
+    rig.sync().await;
+    rig.jump(5 * 86_400).await;
+    rig.sync().await;
+    let now = sync::remote_products(ctx).expect("live");
+    let now = now
+        .iter()
+        .find(|p| p.product_id == live_id)
+        .expect("pulled");
+    assert_eq!(now.version, 3);
+    assert_eq!(now.product.basic.name, "CloudMove Server Migration Pro");
+    assert!(now.product.details.overview.contains("rollback plan"));
+}

@@ -100,6 +100,13 @@ enum Command {
         #[command(flatten)]
         account: sync::AccountArg,
     },
+    /// A modification the marketplace refused as made from an old version: apply your changes
+    /// onto the live product as last synced (fields both changed keep yours and are listed).
+    Rebase {
+        id: String,
+        #[command(flatten)]
+        account: sync::AccountArg,
+    },
     /// Check a draft (by id) or a draft file against KooGallery's release requirements.
     /// Exits with 1 when there are blocking errors.
     Lint {
@@ -155,6 +162,10 @@ fn main() -> ExitCode {
         Command::Applications { command, account } => with_context(|ctx| {
             account.apply(ctx)?;
             sync::applications(ctx, command)
+        }),
+        Command::Rebase { id, account } => with_context(|ctx| {
+            account.apply(ctx)?;
+            sync::rebase(ctx, &id)
         }),
         Command::Diff { id, json, account } => with_context(|ctx| {
             account.apply(ctx)?;

@@ -275,3 +275,22 @@ pub fn diff(ctx: &Context, id: &str, as_json: bool) -> Result<ExitCode, ApiError
     }
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn rebase(ctx: &Context, id: &str) -> Result<ExitCode, ApiError> {
+    let r = koodesk_api::drafts::rebase_on_live(ctx, id)?;
+    println!(
+        "rebased  from live version {} onto version {} (revision {})",
+        r.from_version
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "?".into()),
+        r.to_version,
+        r.draft.revision
+    );
+    for c in &r.conflicts {
+        println!("conflict {}", c.path);
+        println!("    yours (kept) {}", show(&c.mine));
+        println!("    live now     {}", show(&c.theirs));
+        println!("    was          {}", show(&c.base));
+    }
+    Ok(ExitCode::SUCCESS)
+}

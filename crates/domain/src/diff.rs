@@ -120,6 +120,95 @@ pub fn three_way<T: Serialize>(draft: &T, submitted: &T, live: &T) -> Vec<ThreeW
         .collect()
 }
 
+/// A field both the seller and the marketplace changed, differently, since the draft was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Conflict {
+    pub path: String,
+    /// The live product the draft was made from.
+    pub base: Option<Value>,
+    /// The seller's value, which the rebased draft keeps.
+    pub mine: Option<Value>,
+    /// The live product's value now.
+    pub theirs: Option<Value>,
+}
+
+/// Applies the seller's changes (`base` → `mine`) onto the live product as it is now (`theirs`):
+/// a field only one side changed takes that side's value; a field both changed differently is a
+/// conflict, resolved to the seller's value and listed so nothing is lost silently. Lists whose
+/// items carry an `id` (specifications, groups) are merged item by item.
+pub fn rebase<T: Serialize + serde::de::DeserializeOwned>(
+    base: &T,
+    mine: &T,
+    theirs: &T,
+) -> Result<(T, Vec<Conflict>), serde_json::Error> {
+    let b = serde_json::to_value(base)?;
+    let m = serde_json::to_value(mine)?;
+    let t = serde_json::to_value(theirs)?;
+    let mut conflicts = Vec::new();
+    let merged = merge3("", Some(&b), Some(&m), Some(&t), &mut conflicts).unwrap_or(Value::Null);
+    Ok((serde_json::from_value(merged)?, conflicts))
+}
+
+fn merge3(
+    path: &str,
+    b: Option<&Value>,
+    m: Option<&Value>,
+    t: Option<&Value>,
+    out: &mut Vec<Conflict>,
+) -> Option<Value> {
+    if m == b {
+        return t.cloned();
+    }
+    if t == b || m == t {
+        return m.cloned();
+    }
+    match (b, m, t) {
+        (Some(Value::Object(bo)), Some(Value::Object(mo)), Some(Value::Object(to))) => {
+            let mut keys: Vec<&String> = to.keys().collect();
+            keys.extend(mo.keys().filter(|k| !to.contains_key(*k)));
+            let mut merged = serde_json::Map::new();
+            for k in keys {
+                if let Some(v) = merge3(&join(path, k), bo.get(k), mo.get(k), to.get(k), out) {
+                    merged.insert(k.clone(), v);
+                }
+            }
+            Some(Value::Object(merged))
+        }
+        (Some(Value::Array(ba)), Some(Value::Array(ma)), Some(Value::Array(ta)))
+            if [ba, ma, ta]
+                .iter()
+                .all(|a| a.iter().all(|v| id_of(v).is_some())) =>
+        {
+            let find = |a: &'_ [Value], id: &str| a.iter().find(|v| id_of(v) == Some(id)).cloned();
+            let mut ids: Vec<String> = ta.iter().filter_map(id_of).map(str::to_owned).collect();
+            for id in ma.iter().filter_map(id_of) {
+                if !ids.iter().any(|x| x == id) {
+                    ids.push(id.to_owned());
+                }
+            }
+            let mut merged = Vec::new();
+            for id in ids {
+                let p = format!("{path}[id={id}]");
+                let (bv, mv, tv) = (find(ba, &id), find(ma, &id), find(ta, &id));
+                if let Some(v) = merge3(&p, bv.as_ref(), mv.as_ref(), tv.as_ref(), out) {
+                    merged.push(v);
+                }
+            }
+            Some(Value::Array(merged))
+        }
+        _ => {
+            out.push(Conflict {
+                path: path.to_owned(),
+                base: b.cloned(),
+                mine: m.cloned(),
+                theirs: t.cloned(),
+            });
+            m.cloned()
+        }
+    }
+}
+
 fn join(base: &str, key: &str) -> String {
     if base.is_empty() {
         key.to_string()
@@ -307,5 +396,35 @@ mod tests {
             !is_pricing("product.basic.name")
                 && is_pricing("product.specifications[id=s1].skus[0].billing_mode")
         );
+    }
+
+    #[test]
+    fn rebase_keeps_both_sides_changes_and_lists_real_conflicts() {
+        let base = json!({"name": "A", "price": "10", "summary": "s", "specs": [{"id": "x", "n": 1}, {"id": "y", "n": 2}]});
+        let mine = json!({"name": "A2", "price": "12", "summary": "s", "specs": [{"id": "x", "n": 5}, {"id": "y", "n": 2}, {"id": "z", "n": 9}]});
+        let theirs =
+            json!({"name": "A", "price": "11", "summary": "live", "specs": [{"id": "x", "n": 1}]});
+        let (merged, conflicts): (Value, _) = rebase(&base, &mine, &theirs).unwrap();
+        assert_eq!(merged["name"], json!("A2"), "only the seller changed it");
+        assert_eq!(
+            merged["summary"],
+            json!("live"),
+            "only the marketplace changed it"
+        );
+        assert_eq!(
+            merged["price"],
+            json!("12"),
+            "both changed: the seller's value is kept"
+        );
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].path, "price");
+        assert_eq!(conflicts[0].theirs, Some(json!("11")));
+        // x: only the seller changed it; y: removed live, untouched by the seller; z: the seller's new one.
+        assert_eq!(
+            merged["specs"],
+            json!([{"id": "x", "n": 5}, {"id": "z", "n": 9}])
+        );
+        let (same, none): (Value, _) = rebase(&base, &base, &theirs).unwrap();
+        assert_eq!((same, none.len()), (theirs.clone(), 0));
     }
 }

@@ -68,6 +68,8 @@ export const commands = {
 	submitDraft: (id: string, acceptWarnings: boolean) => typedError<SubmitResult, ApiError_Serialize>(__TAURI_INVOKE("submit_draft", { id, acceptWarnings })),
 	draftSubmission: (id: string) => typedError<DraftSubmission_Serialize | null, ApiError_Serialize>(__TAURI_INVOKE("draft_submission", { id })),
 	threeWay: (id: string) => typedError<ThreeWayView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("three_way", { id })),
+	/**  "Rebase on the live product": the seller's changes onto the live product as last pulled. */
+	rebaseDraft: (id: string) => typedError<RebaseResult_Serialize, ApiError_Serialize>(__TAURI_INVOKE("rebase_draft", { id })),
 	listApplications: () => typedError<ApplicationDto_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("list_applications")),
 	withdrawApplication: (id: string) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("withdraw_application", { id })),
 	syncStatus: () => typedError<SyncStatus_Serialize, ApiError_Serialize>(__TAURI_INVOKE("sync_status")),
@@ -230,6 +232,31 @@ export type ChangeDto_Serialize = {
 };
 
 export type ChangeKind = "added" | "removed" | "changed";
+
+/**  A field both the seller and the marketplace changed, differently, since the draft was made. */
+export type Conflict = Conflict_Serialize | Conflict_Deserialize;
+
+/**  A field both the seller and the marketplace changed, differently, since the draft was made. */
+export type Conflict_Deserialize = {
+	path: string,
+	/**  The live product the draft was made from. */
+	base?: Value | null,
+	/**  The seller's value, which the rebased draft keeps. */
+	mine?: Value | null,
+	/**  The live product's value now. */
+	theirs?: Value | null,
+};
+
+/**  A field both the seller and the marketplace changed, differently, since the draft was made. */
+export type Conflict_Serialize = {
+	path: string,
+	/**  The live product the draft was made from. */
+	base: Value | null,
+	/**  The seller's value, which the rebased draft keeps. */
+	mine: Value | null,
+	/**  The live product's value now. */
+	theirs: Value | null,
+};
 
 /**  The result of "Test connection": an order query for a documented mock order. */
 export type ConnectionReport = {
@@ -456,6 +483,27 @@ export type OutboxItem_Serialize = {
 	last_error: string | null,
 	submission_id: string | null,
 	created_at: string,
+};
+
+/**  What rebasing a modification did. */
+export type RebaseResult = RebaseResult_Serialize | RebaseResult_Deserialize;
+
+/**  What rebasing a modification did. */
+export type RebaseResult_Deserialize = {
+	draft: DraftView,
+	/**  Fields both the seller and the marketplace changed: the draft keeps the seller's value. */
+	conflicts: Conflict_Deserialize[],
+	from_version?: number | null,
+	to_version: number,
+};
+
+/**  What rebasing a modification did. */
+export type RebaseResult_Serialize = {
+	draft: DraftView,
+	/**  Fields both the seller and the marketplace changed: the draft keeps the seller's value. */
+	conflicts: Conflict_Serialize[],
+	from_version: number | null,
+	to_version: number,
 };
 
 export type ReviewCommentDto = ReviewCommentDto_Serialize | ReviewCommentDto_Deserialize;

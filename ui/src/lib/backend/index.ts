@@ -177,6 +177,8 @@ export const backend = {
   draftSubmission: (id: string) => call(commands.draftSubmission(id)),
   /** The draft, its last submitted snapshot and the live product, field by field. */
   threeWay: (id: string) => call(commands.threeWay(id)),
+  /** Applies the seller's changes onto the live product as last pulled (a new revision). */
+  rebaseDraft: (id: string) => call(commands.rebaseDraft(id)),
   listApplications: () => call(commands.listApplications()),
   withdrawApplication: (id: string) => call(commands.withdrawApplication(id)),
   syncStatus: () => call(commands.syncStatus()),

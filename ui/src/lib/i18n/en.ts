@@ -450,6 +450,11 @@ export const en = {
   "copies.pricingShort": "¥$",
   "copies.same": "The draft, the submitted snapshot and the live product are the same.",
   "copies.toggle": "Compare with submitted and live",
+  "rebase.button": "Rebase on the live product",
+  "rebase.done": "Your changes now sit on live version {version}; check them and submit again.",
+  "rebase.conflicts": "Changed on both sides — your value is kept:",
+  "rebase.yours": "yours",
+  "rebase.theirs": "live now",
 } as const;
 
 export type MessageKey = keyof typeof en;

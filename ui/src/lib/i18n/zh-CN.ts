@@ -438,4 +438,9 @@ export const zhCN: Record<MessageKey, string> = {
   "copies.pricingShort": "¥$",
   "copies.same": "草稿、已提交快照与在售商品一致。",
   "copies.toggle": "与已提交和在售版本对比",
+  "rebase.button": "基于在售版本变基",
+  "rebase.done": "您的改动已应用到在售版本 {version}；请检查后重新提交。",
+  "rebase.conflicts": "双方都有改动——保留了您的值：",
+  "rebase.yours": "您的",
+  "rebase.theirs": "当前在售",
 };
