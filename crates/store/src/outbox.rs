@@ -179,7 +179,7 @@ fn insert_rows(
     for row in rows {
         let waits = serde_json::to_string(&row.waits_for)
             .map_err(|e| StoreError::Rejected(e.to_string()))?;
-        exec(&tx,
+        exec(tx,
             "INSERT INTO outbox (account, client_token, op, entity, submission_id, waits_for, params)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
@@ -776,7 +776,7 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
             message,
         } => {
             exec(
-                &tx,
+                tx,
                 "UPDATE submissions SET state = ?2, application_id = COALESCE(?3, application_id),
                      message = ?4 WHERE id = ?1",
                 params![id, state, application_id, message],
@@ -791,7 +791,7 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
         }
         Effect::RemoteApplication(a) => {
             // An older copy never replaces a newer one (answers and pulls may cross).
-            exec(&tx,
+            exec(tx,
                 "INSERT INTO remote_applications (account, application_id, product_id, status, updated_at, json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (account, application_id) DO UPDATE SET product_id = excluded.product_id,
@@ -802,7 +802,7 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
         }
         Effect::SyncState { key, value } => {
             exec(
-                &tx,
+                tx,
                 "INSERT INTO sync_state (account, key, value) VALUES (?1, ?2, ?3)
                  ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
                 params![account, key, value],
@@ -810,7 +810,7 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
         }
         Effect::UploadedAttachment { attachment_id } => {
             exec(
-                &tx,
+                tx,
                 "INSERT OR IGNORE INTO remote_attachments (account, attachment_id) VALUES (?1, ?2)",
                 params![account, attachment_id],
             )?;
