@@ -137,7 +137,8 @@ pub fn create_modification(
     )
 }
 
-fn load(ctx: &Context, id: &str) -> Result<(DraftRow, DraftDocument), ApiError> {
+/// A draft's row and its document.
+pub(crate) fn load(ctx: &Context, id: &str) -> Result<(DraftRow, DraftDocument), ApiError> {
     let row = ctx
         .store()?
         .draft(id)?

@@ -238,12 +238,28 @@ impl Store {
     /// Writes a submission and the calls that carry it out, and marks the draft submitted, in one
     /// transaction: after a crash there is either all of it or none.
     pub fn submit(&mut self, s: &NewSubmission, rows: &[NewOutboxRow]) -> Result<(), StoreError> {
+        self.record_submission(s, "queued", rows, "submitted")
+    }
+
+    /// Records a submission the seller made by hand in the console: kept as submitted (state
+    /// `manual`), nothing queued.
+    pub fn record_manual_submission(&mut self, s: &NewSubmission) -> Result<(), StoreError> {
+        self.record_submission(s, "manual", &[], "submitted by hand")
+    }
+
+    fn record_submission(
+        &mut self,
+        s: &NewSubmission,
+        state: &str,
+        rows: &[NewOutboxRow],
+        note: &str,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         exec(
             &tx,
             &format!(
                 "INSERT INTO submissions ({SUBMISSION_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', NULL, NULL,
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL,
                          strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
             ),
             params![
@@ -254,7 +270,8 @@ impl Store {
                 s.kind,
                 s.live_product_id,
                 s.base_version.map(|v| v as i64),
-                s.snapshot
+                s.snapshot,
+                state
             ],
         )?;
         insert_rows(&tx, &s.account, Some(&s.id), rows)?;
@@ -263,39 +280,7 @@ impl Store {
             "UPDATE drafts SET submitted = 1 WHERE id = ?1",
             [&s.draft_id],
         )?;
-        audit::record(&tx, "draft", &s.draft_id, "submitted", &s.id)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Records a submission the seller made by hand in the console: kept as submitted (state
-    /// `manual`), nothing queued.
-    pub fn record_manual_submission(&mut self, s: &NewSubmission) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
-        exec(
-            &tx,
-            &format!(
-                "INSERT INTO submissions ({SUBMISSION_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'manual', NULL, NULL,
-                         strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
-            ),
-            params![
-                s.id,
-                s.account,
-                s.draft_id,
-                s.draft_revision,
-                s.kind,
-                s.live_product_id,
-                s.base_version.map(|v| v as i64),
-                s.snapshot
-            ],
-        )?;
-        exec(
-            &tx,
-            "UPDATE drafts SET submitted = 1 WHERE id = ?1",
-            [&s.draft_id],
-        )?;
-        audit::record(&tx, "draft", &s.draft_id, "submitted by hand", &s.id)?;
+        audit::record(&tx, "draft", &s.draft_id, note, &s.id)?;
         tx.commit()?;
         Ok(())
     }

@@ -13,7 +13,6 @@ pub use submit::{pending_review, submit, GeneratedTemplate, SubmitResult};
 use std::collections::HashMap;
 use std::time::Duration;
 
-use koodesk_domain::draft::DraftDocument;
 use koodesk_domain::product::Product;
 use koodesk_market::contract::{Application, LiveProduct};
 use koodesk_market::{Client, ClientConfig};
@@ -305,14 +304,7 @@ pub struct SubmissionSummary {
 }
 
 pub fn three_way(ctx: &Context, draft_id: &str) -> Result<ThreeWayView, ApiError> {
-    let row = ctx.store()?.draft(draft_id)?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            format!("There is no draft {draft_id}."),
-        )
-    })?;
-    let doc = DraftDocument::from_json(&row.doc)
-        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("draft {draft_id}: {e}")))?;
+    let (_, doc) = crate::drafts::load(ctx, draft_id)?;
     let latest = ctx.store()?.submissions_of(draft_id)?.into_iter().next();
     let submitted: Product = match &latest {
         Some(s) => serde_json::from_str(&s.snapshot)

@@ -248,14 +248,7 @@ pub(crate) fn prepare(
     draft_id: &str,
     accept_warnings: bool,
 ) -> Result<Prepared, ApiError> {
-    let row = ctx.store()?.draft(draft_id)?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            format!("There is no draft {draft_id}."),
-        )
-    })?;
-    let doc = DraftDocument::from_json(&row.doc)
-        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("draft {draft_id}: {e}")))?;
+    let (row, doc) = crate::drafts::load(ctx, draft_id)?;
     let findings = lint::lint(&doc, &support_info(ctx)?, ctx.rules());
     let errors: Vec<_> = findings
         .iter()
