@@ -88,7 +88,23 @@ impl Driver {
     }
 
     /// Launches the app and connects a WebDriver session to its window.
+    /// Starts the app in a new WebDriver session. A session that does not come up within 45 s
+    /// (the app exited at start, e.g. handing over to an instance still shutting down) is tried
+    /// once more rather than waited for forever.
     pub async fn launch(&self) -> Result<Client> {
+        for attempt in 1..=2 {
+            match tokio::time::timeout(Duration::from_secs(45), self.connect()).await {
+                Ok(r) => return r,
+                Err(_) => {
+                    eprintln!("e2e: no WebDriver session after 45 s (attempt {attempt}); retrying");
+                    kill_app(&self.data_dir);
+                }
+            }
+        }
+        bail!("koodesk-app did not start a WebDriver session twice in a row")
+    }
+
+    async fn connect(&self) -> Result<Client> {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
