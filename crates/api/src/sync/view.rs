@@ -101,12 +101,18 @@ pub fn application_dto(
 /// The account's applications, newest first.
 pub fn applications(ctx: &Context) -> Result<Vec<ApplicationDto>, ApiError> {
     let open = ctx.store()?.outbox(&ctx.account(), false)?;
-    let withdrawing = |id: &str| {
-        open.iter().any(|r| {
-            r.op == "withdraw_application"
-                && r.params.contains(&format!("\"application_id\":\"{id}\""))
+    // Applications a queued withdrawal names (read from the rows, not matched as text).
+    let pending: Vec<String> = open
+        .iter()
+        .filter_map(|r| match koodesk_sync::Call::from_row(r) {
+            Ok(koodesk_sync::Call::WithdrawApplication {
+                application_id: Some(id),
+                ..
+            }) => Some(id),
+            _ => None,
         })
-    };
+        .collect();
+    let withdrawing = |id: &str| pending.iter().any(|p| p == id);
     let mut out: Vec<ApplicationDto> = super::applications(ctx)?
         .into_iter()
         .map(|v| {
