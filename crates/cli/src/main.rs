@@ -153,6 +153,8 @@ fn main() -> ExitCode {
             account,
         } => with_context(|ctx| {
             account.apply(ctx)?;
+            // The Demo marketplace: the running app's, or one served here while this runs.
+            let _demo = sync::demo_if_needed(ctx)?;
             sync::sync(ctx, once, json)
         }),
         Command::Outbox { command, account } => with_context(|ctx| {

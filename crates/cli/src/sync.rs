@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+use koodesk_api::context::LOCAL_ACCOUNT;
 use koodesk_api::sync::{self, SyncOptions};
-use koodesk_api::{accounts, ApiError, Context, ErrorCode};
+use koodesk_api::{accounts, demo, ApiError, Context, ErrorCode};
 
 /// Which account a command works for.
 #[derive(Args, Clone)]
@@ -23,6 +24,25 @@ impl AccountArg {
             None => Ok(()),
         }
     }
+}
+
+/// For the Demo marketplace account: the app's Demo marketplace when it runs, else one started
+/// in this process from the same state (it stops when the value is dropped).
+pub fn demo_if_needed(ctx: &Context) -> Result<Option<demo::Attached>, ApiError> {
+    if ctx.account() != LOCAL_ACCOUNT {
+        return Ok(None);
+    }
+    let attached = demo::attach_or_start(ctx)?;
+    match &attached {
+        demo::Attached::App { base_url } => {
+            eprintln!("using the Demo marketplace of the running app ({base_url})")
+        }
+        demo::Attached::Own(b) => eprintln!(
+            "the app is not running: the Demo marketplace runs in this command ({})",
+            b.base_url
+        ),
+    }
+    Ok(Some(attached))
 }
 
 #[derive(Subcommand)]

@@ -167,3 +167,100 @@ async fn submit_sync_and_read_back_from_the_command_line() {
     let t = text(&out);
     assert!(t.contains("KOODESK_AK") || t.contains("keychain"), "{t}");
 }
+
+fn demo_run(data: &DataDir, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_koodesk"))
+        .env("KOODESK_DATA_DIR", data.root())
+        .env_remove("KOODESK_AK")
+        .env_remove("KOODESK_SK")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .args(args)
+        .output()
+        .expect("koodesk runs")
+}
+
+/// The application of `draft` as the CLI lists it, if any.
+fn listed(data: &DataDir, draft: &str) -> Option<Value> {
+    let out = demo_run(
+        data,
+        &["applications", "list", "--json", "--account", "demo"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let apps: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    apps.into_iter().find(|a| a["draft_id"] == json!(draft))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_demo_uses_the_running_apps_marketplace_or_starts_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = DataDir::at(dir.path());
+    let ctx =
+        Context::open_with(data.clone(), Arc::new(MemoryKeychain::default())).expect("context");
+    let first = ready_draft(&ctx);
+
+    // A note left by an app that is gone: its process has exited, its port is closed.
+    let dead_pid = {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_koodesk"))
+            .arg("--version")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("runs");
+        let pid = child.id();
+        child.wait().expect("exits");
+        pid
+    };
+    std::fs::write(
+        data.demo_address(),
+        json!({ "base_url": "http://127.0.0.1:9", "pid": dead_pid }).to_string(),
+    )
+    .expect("note");
+
+    let out = demo_run(&data, &["submit", &first, "--yes", "--account", "demo"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = demo_run(&data, &["sync", "--once", "--json", "--account", "demo"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("the app is not running"),
+        "{}",
+        text(&out)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["open"].as_u64(), Some(0), "{report}");
+    let app = listed(&data, &first).expect("the first application, sent and pulled");
+    assert_eq!(app["application"]["status"], "PENDING_APPROVAL");
+    assert!(
+        data.root().join("demo-marketplace.sqlite3").exists(),
+        "served from the data folder's demo state"
+    );
+
+    // The app runs (here: its Demo marketplace in this process, which records its address).
+    let running = koodesk_api::demo::start(&ctx).await.expect("demo");
+    let base_url = running.base_url().to_string();
+    let second = {
+        let v = drafts::create(&ctx, "professional_service").expect("draft");
+        let first_doc = drafts::get(&ctx, &first).expect("first").doc;
+        let mut doc = v.doc.clone();
+        doc["product"] = first_doc["product"].clone();
+        doc["product"]["basic"]["name"] = json!("Cloud Migration Assessment Plus");
+        drafts::save(&ctx, &v.id, None, doc).expect("saved");
+        v.id
+    };
+    let out = demo_run(&data, &["submit", &second, "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // Without --account: the current account is the Demo marketplace too.
+    let out = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || demo_run(&data, &["sync", "--once", "--json"])
+    })
+    .await
+    .expect("joined");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("running app ({base_url})")),
+        "{}",
+        text(&out)
+    );
+    let app = listed(&data, &second).expect("the second application, through the app's server");
+    assert_eq!(app["application"]["status"], "PENDING_APPROVAL");
+    running.stop().await;
+}

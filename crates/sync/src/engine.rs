@@ -197,8 +197,9 @@ fn holder_is_gone(holder: &str) -> bool {
     h == host() && pid != std::process::id() && !process_alive(pid)
 }
 
+/// Whether a process of this computer still runs (where that cannot be told, it is assumed to).
 #[cfg(unix)]
-fn process_alive(pid: u32) -> bool {
+pub fn process_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return true;
     };
@@ -209,7 +210,7 @@ fn process_alive(pid: u32) -> bool {
 }
 
 #[cfg(not(unix))]
-fn process_alive(_pid: u32) -> bool {
+pub fn process_alive(_pid: u32) -> bool {
     // Not checked here: the lease runs out after its time instead.
     true
 }
