@@ -1,16 +1,19 @@
 //! The sync engine in the background: one task for the life of the app. It wakes when something
-//! is queued (Submit, Withdraw), when the seller asks ("Sync now"), when the account changes, and
-//! every half minute; it sleeps until a backed-off call is due, and while offline it does not
-//! hammer the network (the engine's back-off decides when to try again). Every pass ends with a
-//! `SyncStatusChanged` event for the sidebar.
+//! is queued (Submit, Withdraw), when the seller asks ("Sync now"), when the account changes, on
+//! reconnect and every half minute; it sleeps until a backed-off call is due. While offline it
+//! does not hammer the network: the engine's back-off decides when to try again, and a bare TCP
+//! connection to the gateway every few seconds (`koodesk_sync::reach`) notices the network
+//! coming back, which makes the queue due at once. Every pass ends with a `SyncStatusChanged`
+//! event for the sidebar.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use koodesk_api::context::LOCAL_ACCOUNT;
-use koodesk_api::sync::{self, view, AccountEngine};
+use koodesk_api::sync::{self, reach, view, AccountEngine};
 use koodesk_api::Context;
+
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 use tokio::sync::Notify;
@@ -19,6 +22,8 @@ use crate::events::SyncStatusChanged;
 use crate::Shell;
 
 const TICK: Duration = Duration::from_secs(30);
+/// How often, while offline, a TCP connection to the gateway is tried.
+const REACH_EVERY: Duration = Duration::from_secs(5);
 
 #[derive(Default)]
 pub struct Syncer {
@@ -27,6 +32,8 @@ pub struct Syncer {
     pull_now: AtomicBool,
     /// Calls finished since the queue was last empty ("sending n of m").
     sent: AtomicU32,
+    /// The gateway answered a connection after being unreachable.
+    reconnected: AtomicBool,
 }
 
 impl Syncer {
@@ -62,9 +69,26 @@ async fn run(app: AppHandle) {
     let mut current: Option<Current> = None;
     loop {
         let wait = pass(&app, &syncer, &mut current).await;
+        // Offline: watch for the gateway answering again.
+        let offline_at = current.as_ref().and_then(|c| {
+            c.engine
+                .is_offline()
+                .unwrap_or(false)
+                .then(|| c.engine.market().base_url().to_string())
+        });
+        let watch = async {
+            match &offline_at {
+                Some(url) => reach::wait_until_reachable(url.as_str(), REACH_EVERY).await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             _ = syncer.wake.notified() => {}
             _ = tokio::time::sleep(wait) => {}
+            _ = watch => {
+                tracing::info!("the marketplace answers again; sending what waited");
+                syncer.reconnected.store(true, Ordering::Relaxed);
+            }
         }
     }
 }
@@ -109,6 +133,11 @@ async fn pass(app: &AppHandle, syncer: &Syncer, current: &mut Option<Current>) -
     };
     if syncer.pull_now.swap(false, Ordering::Relaxed) {
         c.engine.request_pull();
+    }
+    if syncer.reconnected.swap(false, Ordering::Relaxed) {
+        if let Err(e) = c.engine.reconnected() {
+            tracing::warn!(error = %e, "could not make the waiting calls due");
+        }
     }
     let wait = match c.engine.pass().await {
         Ok(report) => {

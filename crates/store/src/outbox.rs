@@ -462,6 +462,20 @@ impl Store {
         Ok(())
     }
 
+    /// Makes every row of `account` that is backing off due now (the network came back); returns
+    /// how many.
+    pub fn outbox_due_now(&mut self, account: &str, now_ms: i64) -> Result<usize, StoreError> {
+        Ok(exec(
+            &self.conn,
+            &format!(
+                "UPDATE outbox SET next_attempt_at = 0, {} \
+                 WHERE account = ?1 AND state IN ('queued', 'in_flight') AND next_attempt_at > ?2",
+                touch()
+            ),
+            rusqlite::params![account, now_ms],
+        )?)
+    }
+
     fn finish_with(
         &mut self,
         seq: i64,

@@ -245,6 +245,31 @@ impl<M: Marketplace> Engine<M> {
         }
     }
 
+    pub fn market(&self) -> &M {
+        &self.market
+    }
+
+    /// Whether the last attempt found the marketplace unreachable.
+    pub fn is_offline(&self) -> Result<bool, SyncError> {
+        Ok(self
+            .store
+            .sync_state(&self.account, keys::OFFLINE)?
+            .is_some())
+    }
+
+    /// The network is back (see [`crate::reach`]): what was backing off because the marketplace
+    /// could not be reached is due now rather than at the end of its back-off. Returns how many
+    /// rows that made due.
+    pub fn reconnected(&mut self) -> Result<usize, SyncError> {
+        if !self.is_offline()? {
+            return Ok(0);
+        }
+        let n = self.store.outbox_due_now(&self.account, now_ms())?;
+        // Pull too: what happened while away is waiting.
+        self.request_pull();
+        Ok(n)
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

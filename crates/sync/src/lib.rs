@@ -16,6 +16,7 @@ pub mod calls;
 pub mod engine;
 pub mod plan;
 pub mod probe;
+pub mod reach;
 pub mod submission;
 
 pub use calls::Call;

@@ -596,3 +596,77 @@ async fn every_fault_on_a_services_and_support_change_ends_with_one_change_and_i
         assert_eq!(ids[0].local_id, format!("g{i}"), "{name}");
     }
 }
+
+#[tokio::test]
+async fn when_the_network_comes_back_the_backed_off_queue_goes_at_once() {
+    let rig = Rig::new(8).await;
+    let mut store = rig.store();
+    for i in 0..3 {
+        rig.submit(&mut store, &format!("Hotel {i}"));
+    }
+    // A port nothing listens on yet: the hotel Wi-Fi before it is up.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let later = format!("http://127.0.0.1:{port}");
+    let mut engine = Engine::new(
+        rig.store(),
+        rig.client_to(&later, &rig.sandbox.sk, Duration::from_secs(1)),
+        "acct",
+        rig.attachments(),
+        Config {
+            // A long back-off: without the reconnect the queue would wait minutes.
+            backoff: Backoff {
+                base: Duration::from_secs(120),
+                cap: Duration::from_secs(600),
+            },
+            ..quick()
+        },
+    );
+    let report = engine.pass().await.expect("pass");
+    assert!(report.offline.is_some(), "{report:?}");
+    assert!(engine.is_offline().expect("state"));
+    assert!(engine.reconnected().expect("backed off") > 0);
+
+    // Offline again: the reconnect watch does not return while nothing answers.
+    let report = engine.pass().await.expect("pass");
+    assert!(report.offline.is_some(), "{report:?}");
+    let watch = tokio::spawn({
+        let url = later.clone();
+        async move { koodesk_sync::reach::wait_until_reachable(&url, Duration::from_millis(50)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(!watch.is_finished(), "nothing listens yet");
+
+    // The network is back: the same marketplace answers on that port.
+    let mut c = SandboxConfig::new(8);
+    c.clock_speed = 0.0;
+    c.start = Some(START);
+    c.port = port;
+    let up = Sandbox::start(c).await.expect("sandbox on the port");
+    tokio::time::timeout(Duration::from_secs(20), watch)
+        .await
+        .expect("the watch notices the marketplace answering")
+        .expect("joined");
+    let waiting = engine.reconnected().expect("reconnected");
+    assert!(waiting >= 1, "rows were backing off: {waiting}");
+    let now = koodesk_sync::engine::now_ms();
+    let open = store.outbox("acct", false).expect("outbox");
+    assert!(
+        open.iter().all(|r| r.next_attempt_at <= now),
+        "every backed-off row is due now: {open:?}"
+    );
+    let report = engine
+        .run_until_idle(Duration::from_secs(30))
+        .await
+        .expect("sync");
+    assert_eq!(report.open, 0, "{report:?}");
+    assert!(!engine.is_offline().expect("state"), "online again");
+    assert_eq!(
+        engine.reconnected().expect("online"),
+        0,
+        "nothing to make due"
+    );
+    up.stop().await;
+}

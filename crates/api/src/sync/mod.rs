@@ -8,6 +8,7 @@ pub mod view;
 
 pub use by_hand::{export_by_hand, mark_submitted_by_hand, ByHandExport};
 pub use koodesk_sync::engine::now_ms;
+pub use koodesk_sync::reach;
 pub use submit::{pending_review, submit, GeneratedTemplate, SubmitResult};
 
 use std::collections::HashMap;
