@@ -90,9 +90,11 @@ pub fn on_event(window: &Window, event: &WindowEvent) {
         remember_geometry(window);
     }
     if let WindowEvent::CloseRequested { api, .. } = event {
-        // Closing the window quits, after the pending edits are saved.
+        // Closing the window hides it to the tray where the desktop has one, else quits after
+        // the pending edits are saved; finding out asks the session bus, so not on this thread.
         api.prevent_close();
-        crate::quit::quit_after_flush(window.app_handle(), "the window was closed");
+        let app = window.app_handle().clone();
+        std::thread::spawn(move || crate::tray::close_requested(&app));
     }
 }
 

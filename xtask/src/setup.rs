@@ -30,6 +30,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "dbus",
     "dbus-x11",
+    // A notification server and a tray host on that session bus (desktop E2E).
+    "python3-dbusmock",
     "at-spi2-core",
     "chromium",
     "fonts-noto-cjk",

@@ -54,6 +54,20 @@ pub fn save_geometry(ctx: &Context, g: &WindowGeometry) -> Result<(), ApiError> 
     Ok(())
 }
 
+/// The setting that records that the seller was told closing hides Koodesk to the tray.
+const TRAY_HINT_KEY: &str = "window.tray_hint_shown";
+
+/// Records that closing the window hid it to the tray; true the first time only (then the
+/// seller is told why the app keeps running).
+pub fn first_hide_to_tray(ctx: &Context) -> Result<bool, ApiError> {
+    let mut store = ctx.store()?;
+    if store.setting(TRAY_HINT_KEY)?.is_some() {
+        return Ok(false);
+    }
+    store.set_setting_quietly(TRAY_HINT_KEY, "1")?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +117,19 @@ mod tests {
         assert_eq!(load_geometry(&ctx).unwrap(), None);
         save_geometry(&ctx, &g(40, 50)).unwrap();
         assert_eq!(load_geometry(&ctx).unwrap(), Some(g(40, 50)));
+    }
+
+    #[test]
+    fn the_tray_hint_is_given_once_per_data_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::open(DataDir::at(dir.path())).unwrap();
+        assert!(first_hide_to_tray(&ctx).unwrap());
+        assert!(!first_hide_to_tray(&ctx).unwrap());
+        drop(ctx);
+        let ctx = Context::open(DataDir::at(dir.path())).unwrap();
+        assert!(
+            !first_hide_to_tray(&ctx).unwrap(),
+            "remembered across restarts"
+        );
     }
 }

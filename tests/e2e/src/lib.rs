@@ -22,6 +22,7 @@ pub struct Driver {
     app: PathBuf,
     dialog_answer: PathBuf,
     data_dir: PathBuf,
+    home: PathBuf,
 }
 
 impl Driver {
@@ -68,6 +69,7 @@ impl Driver {
             app,
             dialog_answer,
             data_dir: data_dir.to_path_buf(),
+            home: home.to_path_buf(),
         };
         d.wait_listening().await?;
         Ok(d)
@@ -118,6 +120,31 @@ impl Driver {
             .await
             .context("connecting a WebDriver session to koodesk-app")?;
         Ok(client)
+    }
+
+    /// Starts the app a second time outside WebDriver, as a seller does from the launcher while
+    /// it runs: the new process hands over to the running one (which shows its window) and
+    /// exits. Fails if it does not exit within 20 s.
+    pub async fn second_launch(&self) -> Result<()> {
+        let mut child = Command::new(&self.app)
+            .env("KOODESK_DATA_DIR", &self.data_dir)
+            .env("XDG_DATA_HOME", self.home.join("data"))
+            .env("XDG_CACHE_HOME", self.home.join("cache"))
+            .env("XDG_CONFIG_HOME", self.home.join("config"))
+            .env("LANG", "en_US.UTF-8")
+            .env("LC_ALL", "en_US.UTF-8")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting koodesk-app a second time")?;
+        let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+            .await
+            .context("the second koodesk-app did not hand over and exit")??;
+        if !status.success() {
+            bail!("the second koodesk-app exited with {status}");
+        }
+        Ok(())
     }
 
     /// The next file dialogs the app opens pick `path` (`None`: the seller cancels).
@@ -344,12 +371,12 @@ pub async fn scroll_to(c: &Client, el: &fantoccini::elements::Element) -> Result
     Ok(())
 }
 
-/// Asks every top-level X window titled `title` to close the way a window manager does when the
-/// seller clicks the window's close button (a `WM_DELETE_WINDOW` client message). WebDriver's
-/// own "close window" tears the web view down instead, which no seller can do.
-/// Returns how many windows were asked.
-pub fn close_window_like_a_user(title: &str) -> Result<usize> {
-    use std::ffi::{CStr, CString};
+/// Runs `f` on every top-level X window titled `title` (mapped or not) and returns its answers.
+fn with_windows<T>(
+    title: &str,
+    mut f: impl FnMut(&x11_dl::xlib::Xlib, *mut x11_dl::xlib::Display, x11_dl::xlib::Window) -> T,
+) -> Result<Vec<T>> {
+    use std::ffi::CStr;
     use x11_dl::xlib;
     let x = xlib::Xlib::open().context("loading libX11")?;
     // SAFETY: plain Xlib calls on a display this function opens and closes; every pointer Xlib
@@ -360,10 +387,6 @@ pub fn close_window_like_a_user(title: &str) -> Result<usize> {
             bail!("cannot open the X display");
         }
         let root = (x.XDefaultRootWindow)(display);
-        let protocols = CString::new("WM_PROTOCOLS")?;
-        let delete = CString::new("WM_DELETE_WINDOW")?;
-        let wm_protocols = (x.XInternAtom)(display, protocols.as_ptr(), xlib::False);
-        let wm_delete = (x.XInternAtom)(display, delete.as_ptr(), xlib::False);
         let (mut root_ret, mut parent) = (0, 0);
         let mut children: *mut xlib::Window = std::ptr::null_mut();
         let mut n = 0u32;
@@ -375,12 +398,12 @@ pub fn close_window_like_a_user(title: &str) -> Result<usize> {
             &mut children,
             &mut n,
         );
-        let mut asked = 0;
         let windows = if children.is_null() {
             &[][..]
         } else {
             std::slice::from_raw_parts(children, n as usize)
         };
+        let mut answers = Vec::new();
         for &w in windows {
             let mut name: *mut std::os::raw::c_char = std::ptr::null_mut();
             if (x.XFetchName)(display, w, &mut name) == 0 || name.is_null() {
@@ -388,9 +411,33 @@ pub fn close_window_like_a_user(title: &str) -> Result<usize> {
             }
             let matches = CStr::from_ptr(name).to_string_lossy() == title;
             (x.XFree)(name.cast());
-            if !matches {
-                continue;
+            if matches {
+                answers.push(f(&x, display, w));
             }
+        }
+        if !children.is_null() {
+            (x.XFree)(children.cast());
+        }
+        (x.XFlush)(display);
+        (x.XCloseDisplay)(display);
+        Ok(answers)
+    }
+}
+
+/// Asks every top-level X window titled `title` to close the way a window manager does when the
+/// seller clicks the window's close button (a `WM_DELETE_WINDOW` client message). WebDriver's
+/// own "close window" tears the web view down instead, which no seller can do.
+/// Returns how many windows were asked.
+pub fn close_window_like_a_user(title: &str) -> Result<usize> {
+    use std::ffi::CString;
+    use x11_dl::xlib;
+    let protocols = CString::new("WM_PROTOCOLS")?;
+    let delete = CString::new("WM_DELETE_WINDOW")?;
+    let asked = with_windows(title, |x, display, w| {
+        // SAFETY: `display` and `w` come from `with_windows`, valid for this call.
+        unsafe {
+            let wm_protocols = (x.XInternAtom)(display, protocols.as_ptr(), xlib::False);
+            let wm_delete = (x.XInternAtom)(display, delete.as_ptr(), xlib::False);
             let mut ev: xlib::XEvent = std::mem::zeroed();
             ev.client_message.type_ = xlib::ClientMessage;
             ev.client_message.window = w;
@@ -403,14 +450,37 @@ pub fn close_window_like_a_user(title: &str) -> Result<usize> {
                 .data
                 .set_long(1, xlib::CurrentTime as std::os::raw::c_long);
             (x.XSendEvent)(display, w, xlib::False, xlib::NoEventMask, &mut ev);
-            asked += 1;
         }
-        if !children.is_null() {
-            (x.XFree)(children.cast());
+    })?;
+    Ok(asked.len())
+}
+
+/// How many top-level windows titled `title` are shown on screen (mapped and viewable).
+pub fn windows_shown(title: &str) -> Result<usize> {
+    use x11_dl::xlib;
+    let shown = with_windows(title, |x, display, w| {
+        // SAFETY: `display` and `w` come from `with_windows`; the attributes are plain data.
+        unsafe {
+            let mut attrs: xlib::XWindowAttributes = std::mem::zeroed();
+            (x.XGetWindowAttributes)(display, w, &mut attrs) != 0
+                && attrs.map_state == xlib::IsViewable
         }
-        (x.XFlush)(display);
-        (x.XCloseDisplay)(display);
-        Ok(asked)
+    })?;
+    Ok(shown.into_iter().filter(|s| *s).count())
+}
+
+/// Waits until `windows_shown(title)` is `want`.
+pub async fn wait_windows_shown(title: &str, want: usize, within: Duration) -> Result<()> {
+    let deadline = Instant::now() + within;
+    loop {
+        let now = windows_shown(title)?;
+        if now == want {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("{now} window(s) titled {title:?} shown, not {want}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
