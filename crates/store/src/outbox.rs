@@ -345,34 +345,25 @@ impl Store {
         path: &str,
         body: &[u8],
     ) -> Result<OutboxRow, StoreError> {
-        let tx = self.conn.savepoint()?;
-        exec(
-            &tx,
-            "UPDATE outbox SET method = ?2, path = ?3, body = ?4 WHERE seq = ?1 AND body IS NULL",
-            params![seq, method, path, body],
-        )?;
-        let n = exec(
-            &tx,
-            &format!(
-                "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, {}
-                 WHERE seq = ?1 AND state IN ('queued', 'in_flight')",
+        // The request is fixed at the first send (a row that has a body keeps it), and the row
+        // goes in flight, in one statement.
+        let row = self
+            .conn
+            .prepare_cached(&format!(
+                "UPDATE outbox SET
+                     method = CASE WHEN body IS NULL THEN ?2 ELSE method END,
+                     path = CASE WHEN body IS NULL THEN ?3 ELSE path END,
+                     body = COALESCE(body, ?4),
+                     state = 'in_flight', attempts = attempts + 1, {}
+                 WHERE seq = ?1 AND state IN ('queued', 'in_flight')
+                 RETURNING {ROW_COLUMNS}",
                 touch()
-            ),
-            [seq],
-        )?;
-        if n == 0 {
-            return Err(StoreError::Rejected(format!(
-                "outbox row {seq} is not waiting to be sent"
-            )));
-        }
-        let row = query_one(
-            &tx,
-            &format!("SELECT {ROW_COLUMNS} FROM outbox WHERE seq = ?1"),
-            [seq],
-            outbox_row,
-        )?;
-        tx.commit()?;
-        Ok(row)
+            ))?
+            .query_row(params![seq, method, path, body], outbox_row)
+            .optional()?;
+        row.ok_or_else(|| {
+            StoreError::Rejected(format!("outbox row {seq} is not waiting to be sent"))
+        })
     }
 
     /// The call succeeded: the row is done and its effects are applied, together.
@@ -385,16 +376,13 @@ impl Store {
         let tx = self.conn.savepoint()?;
         let account: String = query_one(
             &tx,
-            "SELECT account FROM outbox WHERE seq = ?1",
-            [seq],
-            |r| r.get(0),
-        )?;
-        exec(&tx,
             &format!(
-                "UPDATE outbox SET state = 'done', response = ?2, last_error = NULL, {} WHERE seq = ?1",
+                "UPDATE outbox SET state = 'done', response = ?2, last_error = NULL, {}
+                 WHERE seq = ?1 RETURNING account",
                 touch()
             ),
             params![seq, response],
+            |r| r.get(0),
         )?;
         for e in effects {
             apply(&tx, &account, e)?;

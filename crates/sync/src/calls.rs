@@ -238,15 +238,13 @@ pub fn on_done(call: &Call, answer: &serde_json::Value) -> Result<Vec<Effect>, S
     };
     Ok(match call {
         Call::UploadAttachment { .. } => {
-            let d: AttachmentData =
-                serde_json::from_value(answer.clone()).map_err(|e| read("an upload", e))?;
+            let d = AttachmentData::deserialize(answer).map_err(|e| read("an upload", e))?;
             vec![Effect::UploadedAttachment {
                 attachment_id: d.attachment.attachment_id,
             }]
         }
         Call::CreateApplication { submission_id } => {
-            let d: ApplicationData =
-                serde_json::from_value(answer.clone()).map_err(|e| read("a submission", e))?;
+            let d = ApplicationData::deserialize(answer).map_err(|e| read("a submission", e))?;
             vec![
                 Effect::Submission {
                     id: submission_id.clone(),
@@ -258,14 +256,13 @@ pub fn on_done(call: &Call, answer: &serde_json::Value) -> Result<Vec<Effect>, S
             ]
         }
         Call::WithdrawApplication { .. } => {
-            let d: ApplicationData =
-                serde_json::from_value(answer.clone()).map_err(|e| read("a withdrawal", e))?;
+            let d = ApplicationData::deserialize(answer).map_err(|e| read("a withdrawal", e))?;
             vec![Effect::RemoteApplication(remote_application(
                 &d.application,
             ))]
         }
         Call::SubmitSupportChange { .. } => {
-            let d: SupportChangeData = serde_json::from_value(answer.clone())
+            let d = SupportChangeData::deserialize(answer)
                 .map_err(|e| read("a Services & support change", e))?;
             vec![
                 Effect::SyncState {

@@ -84,6 +84,28 @@ pub struct Config {
     pub parallel: usize,
 }
 
+impl Report {
+    /// Counts one row's outcome; true when sending should stop (offline, or the account paused).
+    fn count(&mut self, outcome: Outcome) -> bool {
+        match outcome {
+            Outcome::Done => self.done += 1,
+            Outcome::Rejected => self.rejected += 1,
+            Outcome::Retry => self.retrying += 1,
+            Outcome::Offline(why) => {
+                self.retrying += 1;
+                self.offline = Some(why);
+                return true;
+            }
+            Outcome::Paused(why) => {
+                self.retrying += 1;
+                self.paused = Some(why);
+                return true;
+            }
+        }
+        false
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -92,7 +114,7 @@ impl Default for Config {
             lease_ttl: Duration::from_secs(30),
             page_size: 100,
             pull: true,
-            parallel: 4,
+            parallel: 8,
         }
     }
 }
@@ -380,35 +402,43 @@ impl<M: Marketplace> Engine<M> {
             if due.is_empty() {
                 break;
             }
+            // Batches go one after another; each commit records the answers of the batch before
+            // and puts the next in flight, before any of its requests leaves.
+            let mut answered = Vec::new();
             for batch in due.chunks(self.config.parallel.max(1)) {
                 tried.extend(batch.iter().copied());
                 if !self.lease()? {
+                    self.record(std::mem::take(&mut answered), &mut report)?;
                     report.busy = self.store.lease()?.map(|(h, _)| h);
                     return Ok(report);
                 }
-                report.sent += batch.len() as u32;
-                let mut stop = false;
-                for outcome in self.send_batch(batch, &served).await? {
-                    match outcome {
-                        Outcome::Done => report.done += 1,
-                        Outcome::Rejected => report.rejected += 1,
-                        Outcome::Retry => report.retrying += 1,
-                        Outcome::Offline(why) => {
-                            report.retrying += 1;
-                            report.offline = Some(why);
-                            stop = true;
-                        }
-                        Outcome::Paused(why) => {
-                            report.retrying += 1;
-                            report.paused = Some(why);
-                            stop = true;
+                let earlier = std::mem::take(&mut answered);
+                let (stop, ready) = self.in_batch(|e| {
+                    let mut stop = false;
+                    for (f, answer) in earlier {
+                        stop |= report.count(e.finish(f, answer)?);
+                    }
+                    let mut ready = Vec::new();
+                    if stop {
+                        // Offline or paused: this batch stays queued, untouched.
+                        return Ok((stop, ready));
+                    }
+                    report.sent += batch.len() as u32;
+                    for &seq in batch {
+                        match e.start(seq, &served)? {
+                            Start::Ready(f) => ready.push(f),
+                            Start::Finished(o) => stop |= report.count(o),
                         }
                     }
-                }
-                if stop {
+                    Ok((stop, ready))
+                })?;
+                if stop && ready.is_empty() {
                     break 'sending;
                 }
+                answered = self.send(ready).await;
             }
+            // What comes next may wait for these answers: record them before planning again.
+            self.record(answered, &mut report)?;
         }
         let ops = plan::plan(&self.local()?, &self.remote()?, &self.config.plan, now_ms());
         if self.config.pull && report.offline.is_none() && ops.contains(&Op::Pull) {
@@ -656,43 +686,37 @@ impl<M: Marketplace> Engine<M> {
         }
     }
 
-    /// Sends rows of different entities side by side (at most `Config::parallel` at once): each
-    /// is committed in flight before any request of the batch leaves, and their answers are
-    /// recorded in queue order.
-    async fn send_batch(
-        &mut self,
-        seqs: &[i64],
-        served: &Served,
-    ) -> Result<Vec<Outcome>, SyncError> {
-        // One commit puts the whole batch in flight, before any of its requests leaves.
-        let (mut outcomes, ready) = self.in_batch(|e| {
-            let mut outcomes = Vec::with_capacity(seqs.len());
-            let mut ready = Vec::new();
-            for &seq in seqs {
-                match e.start(seq, served)? {
-                    Start::Ready(f) => ready.push(f),
-                    Start::Finished(o) => outcomes.push(o),
-                }
-            }
-            Ok((outcomes, ready))
-        })?;
+    /// Sends requests already committed in flight, side by side (rows of different entities, at
+    /// most `Config::parallel`); the answers come back in queue order.
+    async fn send(
+        &self,
+        ready: Vec<InFlight>,
+    ) -> Vec<(InFlight, Result<serde_json::Value, MarketError>)> {
         let answers = futures_util::future::join_all(
             ready
                 .iter()
                 .map(|f| self.market.call(&f.method, &f.path, f.body.clone())),
         )
         .await;
-        // One commit records every answer with its effects (a crash before it: the rows are
-        // still in flight and go again with the same bytes, and the marketplace answers as before).
-        let finished = self.in_batch(|e| {
-            let mut done = Vec::new();
-            for (f, answer) in ready.into_iter().zip(answers) {
-                done.push(e.finish(f, answer)?);
+        ready.into_iter().zip(answers).collect()
+    }
+
+    /// Records answers with their effects in one commit (a crash before it: the rows are still
+    /// in flight and go again with the same bytes, and the marketplace answers as before).
+    fn record(
+        &mut self,
+        answered: Vec<(InFlight, Result<serde_json::Value, MarketError>)>,
+        report: &mut Report,
+    ) -> Result<(), SyncError> {
+        if answered.is_empty() {
+            return Ok(());
+        }
+        self.in_batch(|e| {
+            for (f, answer) in answered {
+                report.count(e.finish(f, answer)?);
             }
-            Ok(done)
-        })?;
-        outcomes.extend(finished);
-        Ok(outcomes)
+            Ok(())
+        })
     }
 
     /// Reads applications, products and new events into the store (never a draft).

@@ -461,7 +461,7 @@ async fn offline_twenty_products_survive_two_restarts_and_arrive_once_in_order()
         let report = engine.pass().await.expect("pass");
         assert!(report.offline.is_some(), "{report:?}");
         assert!(
-            report.sent <= 4,
+            report.sent as usize <= Config::default().parallel,
             "offline is detected after one batch, not hammered: {report:?}"
         );
         assert_eq!(report.open, 60);
