@@ -12,7 +12,7 @@ use url::Url;
 use crate::contract::*;
 use crate::error::MarketError;
 use crate::response::{error_chain, interpret, read_body};
-pub use crate::response::{RawResponse, MAX_RESPONSE_BYTES};
+pub use crate::response::{RawResponse, MAX_MESSAGE_CHARS, MAX_RESPONSE_BYTES};
 use crate::sign::{self, Credentials, Headers, Signed, Unsigned};
 use crate::site::host_header;
 pub use crate::site::Site;

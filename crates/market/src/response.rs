@@ -76,12 +76,27 @@ pub(crate) async fn read_body(
             }
             Ok(None) => return Ok(body),
             Err(e) => {
-                return Err(MarketError::Interrupted {
-                    detail: format!("the answer was cut off: {}", error_chain(&e)),
-                    mutating,
-                })
+                let detail = if e.is_timeout() {
+                    "the whole answer did not come before the time limit".to_owned()
+                } else {
+                    format!("the answer was cut off: {}", error_chain(&e))
+                };
+                return Err(MarketError::Interrupted { detail, mutating });
             }
         }
+    }
+}
+
+/// The most of a marketplace's error message kept (it is stored on the submission and shown to
+/// the seller verbatim, so a runaway message must not fill the database or the window).
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+const MAX_CODE_CHARS: usize = 64;
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
     }
 }
 
@@ -98,14 +113,14 @@ pub fn interpret<T: DeserializeOwned>(resp: RawResponse, mutating: bool) -> Resu
         if let Some(v) = &value {
             if let (Some(c), Some(m)) = (v.get("resultCode"), v.get("resultMsg")) {
                 return (
-                    c.as_str().unwrap_or_default().to_owned(),
-                    m.as_str().unwrap_or_default().to_owned(),
+                    clip(c.as_str().unwrap_or_default(), MAX_CODE_CHARS),
+                    clip(m.as_str().unwrap_or_default(), MAX_MESSAGE_CHARS),
                 );
             }
             if let (Some(c), Some(m)) = (v.get("error_code"), v.get("error_msg")) {
                 return (
-                    c.as_str().unwrap_or_default().to_owned(),
-                    m.as_str().unwrap_or_default().to_owned(),
+                    clip(c.as_str().unwrap_or_default(), MAX_CODE_CHARS),
+                    clip(m.as_str().unwrap_or_default(), MAX_MESSAGE_CHARS),
                 );
             }
         }
@@ -145,8 +160,8 @@ pub fn interpret<T: DeserializeOwned>(resp: RawResponse, mutating: bool) -> Resu
     if head.result_code != codes::SUCCESS {
         return Err(MarketError::Rejected {
             status,
-            code: head.result_code,
-            message: head.result_msg,
+            code: clip(&head.result_code, MAX_CODE_CHARS),
+            message: clip(&head.result_msg, MAX_MESSAGE_CHARS),
         });
     }
     serde_json::from_value(value).map_err(|e| MarketError::Malformed {

@@ -43,24 +43,16 @@ impl Driver {
         std::fs::create_dir_all(home).context("creating the test home")?;
         std::fs::write(&dialog_answer, "").context("writing the dialog answer")?;
         let native_port = free_port()?;
-        let child = Command::new(&driver)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("KOODESK_DATA_DIR", data_dir)
-            .env("KOODESK_REPORT_READY", "1")
-            .env("KOODESK_TEST_DIALOG_ANSWER", &dialog_answer)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("LANG", "en_US.UTF-8")
-            .env("LC_ALL", "en_US.UTF-8")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
+        let mut cmd = Command::new(&driver);
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("KOODESK_REPORT_READY", "1")
+        .env("KOODESK_TEST_DIALOG_ANSWER", &dialog_answer);
+        let child = app_env(&mut cmd, data_dir, home)
             .spawn()
             .with_context(|| format!("starting {}", Path::new(&driver).display()))?;
         let d = Driver {
@@ -126,16 +118,7 @@ impl Driver {
     /// it runs: the new process hands over to the running one (which shows its window) and
     /// exits. Fails if it does not exit within 20 s.
     pub async fn second_launch(&self) -> Result<()> {
-        let mut child = Command::new(&self.app)
-            .env("KOODESK_DATA_DIR", &self.data_dir)
-            .env("XDG_DATA_HOME", self.home.join("data"))
-            .env("XDG_CACHE_HOME", self.home.join("cache"))
-            .env("XDG_CONFIG_HOME", self.home.join("config"))
-            .env("LANG", "en_US.UTF-8")
-            .env("LC_ALL", "en_US.UTF-8")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
+        let mut child = app_env(&mut Command::new(&self.app), &self.data_dir, &self.home)
             .spawn()
             .context("starting koodesk-app a second time")?;
         let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
@@ -172,6 +155,20 @@ impl Drop for Driver {
     fn drop(&mut self) {
         kill_app(&self.data_dir);
     }
+}
+
+/// What every app process of a test gets: its data folder, XDG folders inside the test's home,
+/// English, and no output on the test's terminal.
+fn app_env<'c>(cmd: &'c mut Command, data_dir: &Path, home: &Path) -> &'c mut Command {
+    cmd.env("KOODESK_DATA_DIR", data_dir)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("LANG", "en_US.UTF-8")
+        .env("LC_ALL", "en_US.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
 }
 
 fn free_port() -> Result<u16> {
