@@ -32,6 +32,16 @@ test("Submit queues the draft; Applications shows it pending, then the reviewer'
   await expect(row).toHaveAttribute("data-state", "pending_review");
   await expect(row).toContainText("Ledger Cloud");
   await expect(row).toContainText("Pending review");
+  // What was submitted beside what is live, from the application itself.
+  const compare = row.getByTestId("application-compare");
+  await expect(compare).toHaveAttribute("aria-expanded", "false");
+  await compare.click();
+  await expect(compare).toHaveAttribute("aria-expanded", "true");
+  const copies = page.getByTestId("application-copies");
+  await expect(copies.locator("[data-testid=three-way-row][data-pricing=true]")).toContainText("4999.00");
+  await expect(copies).toContainText("Live (none yet)");
+  await compare.click();
+  await expect(copies).toHaveCount(0);
 
   await page.evaluate(() =>
     (window as unknown as { __review: (id: string, s: string, c: unknown[]) => void }).__review("APP1", "rejected", [

@@ -432,6 +432,7 @@ export const en = {
   "applications.withdraw": "Withdraw",
   "applications.withdrawing": "Withdrawal waiting to be sent",
   "applications.withdrawConfirm": "Withdraw the application for {name}? You can submit again afterwards.",
+  "applications.compare": "Submitted and live",
   "applications.openDraft": "Open draft",
   "applications.attention": "Needs attention",
   "applications.queue": "Waiting to be sent",

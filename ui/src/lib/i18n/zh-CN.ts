@@ -421,6 +421,7 @@ export const zhCN: Record<MessageKey, string> = {
   "applications.withdraw": "撤回",
   "applications.withdrawing": "撤回请求等待发送",
   "applications.withdrawConfirm": "撤回 {name} 的申请？之后可以重新提交。",
+  "applications.compare": "提交内容与线上版本",
   "applications.openDraft": "打开草稿",
   "applications.attention": "需要处理",
   "applications.queue": "等待发送",
