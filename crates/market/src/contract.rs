@@ -465,7 +465,14 @@ pub struct ServiceOrder {
     pub appeal: Appeal,
     #[serde(default)]
     pub records: Vec<OperationRecord>,
+    /// Grows with every change of the order, a customer's reminder included.
     pub version: u64,
+    /// Grows only when the flow moves — its state, who must act, the appeal — never for a
+    /// reminder or a new operation record. An action names the flow version it was decided on,
+    /// so what a seller queued on a near-stall order is not refused because the customer
+    /// reminded them meanwhile.
+    #[serde(default)]
+    pub flow_version: u64,
     pub updated_at: String,
 }
 
@@ -490,7 +497,8 @@ pub struct ServiceOrderList {
 #[serde(rename_all = "camelCase")]
 pub struct OrderAction {
     pub client_token: String,
-    pub version: u64,
+    /// The order's `flowVersion` the action was decided on (`000102` when the flow has moved).
+    pub flow_version: u64,
     pub action: SellerAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -509,10 +517,10 @@ pub struct OrderAction {
 }
 
 impl OrderAction {
-    pub fn new(client_token: impl Into<String>, version: u64, action: SellerAction) -> Self {
+    pub fn new(client_token: impl Into<String>, flow_version: u64, action: SellerAction) -> Self {
         OrderAction {
             client_token: client_token.into(),
-            version,
+            flow_version,
             action,
             reason: None,
             result_text: None,

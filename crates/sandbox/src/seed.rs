@@ -231,6 +231,7 @@ pub fn demo(sim: &Sim, tx: &Connection, now: i64) -> rusqlite::Result<()> {
             o.order_status = OrderStatus::Completed;
         }
         o.version += 1;
+        o.flow_version += 1;
         o.waiting_for = waiting_for(&o);
         let next = sim.next_step(&o, now);
         save_order(tx, &o, next)

@@ -193,6 +193,7 @@ mod tests {
             appeal: Appeal::none(),
             records: Vec::new(),
             version: 1,
+            flow_version: 1,
             updated_at: super::super::ts(updated),
         }
     }

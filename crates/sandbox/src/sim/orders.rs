@@ -92,6 +92,7 @@ impl Sim {
                 text: None,
             }],
             version: 1,
+            flow_version: 1,
             updated_at: ts(now),
         };
         let next = self.next_step(&o, now);
@@ -120,8 +121,10 @@ impl Sim {
         let id = o.order_id.clone();
         let name = o.customer_name.clone();
         let rules = *self.flow_rules();
-        let emit: Option<(EventType, String)> = match customer::next_move(&o, at, self.seed, &rules)
-        {
+        let next_move = customer::next_move(&o, at, self.seed, &rules);
+        // A reminder changes the order, not its flow.
+        let flow_moved = !matches!(next_move, Move::Remind { .. } | Move::Nothing);
+        let emit: Option<(EventType, String)> = match next_move {
             Move::ResolveAppeal { close } => {
                 o.appeal.status = AppealStatus::Resolved;
                 o.appeal.outcome = Some(if close {
@@ -254,6 +257,9 @@ impl Sim {
             o.updated_at = ts(at);
         }
         o.waiting_for = customer::waiting_for(&o);
+        if flow_moved {
+            o.flow_version += 1;
+        }
         let next = self.next_step(&o, at);
         // A check that changed nothing comes back a day later.
         let next = if emit.is_none() {
@@ -278,14 +284,14 @@ impl Sim {
     ) -> Outcome<ServiceOrder> {
         let mut o: ServiceOrder = db::get(tx, "orders", "order_id", order_id)?
             .ok_or_else(|| Refusal::not_found(format!("Order {order_id} does not exist.")))?;
-        if o.version != a.version {
+        if o.flow_version != a.flow_version {
             return Err(Refusal::new(
                 409,
                 codes::STALE_VERSION,
                 format!(
-                    "Order {order_id} changed since you looked (version {} → {}): {}. Refresh it before acting.",
-                    a.version,
-                    o.version,
+                    "Order {order_id} moved on since you looked (flow version {} → {}): {}. Refresh it before acting.",
+                    a.flow_version,
+                    o.flow_version,
                     o.flow_state.label()
                 ),
             ));
@@ -363,6 +369,7 @@ impl Sim {
         }
         o.seller_updated_at = ts(now);
         o.version += 1;
+        o.flow_version += 1;
         o.updated_at = ts(now);
         record(&mut o, now, Party::Seller, op, record_text);
         o.waiting_for = customer::waiting_for(&o);

@@ -25,7 +25,7 @@ async fn a_service_order_runs_from_request_to_completion() {
         .client
         .act_on_order(
             &o.order_id,
-            &OrderAction::new("tok-o-0", o.version - 1, SellerAction::AcceptRequest),
+            &OrderAction::new("tok-o-0", o.flow_version - 1, SellerAction::AcceptRequest),
         )
         .await
         .expect_err("stale");
@@ -34,7 +34,7 @@ async fn a_service_order_runs_from_request_to_completion() {
         .client
         .act_on_order(
             &o.order_id,
-            &OrderAction::new("tok-o-1", o.version, SellerAction::DeliverService),
+            &OrderAction::new("tok-o-1", o.flow_version, SellerAction::DeliverService),
         )
         .await
         .expect_err("not yet");
@@ -43,7 +43,7 @@ async fn a_service_order_runs_from_request_to_completion() {
         .client
         .act_on_order(
             &o.order_id,
-            &OrderAction::new("tok-o-2", o.version, SellerAction::AcceptRequest),
+            &OrderAction::new("tok-o-2", o.flow_version, SellerAction::AcceptRequest),
         )
         .await
         .expect("accepted");
@@ -67,7 +67,7 @@ async fn a_service_order_runs_from_request_to_completion() {
         assert!(round < 10, "the order never completed");
         let mut deliver = OrderAction::new(
             format!("tok-deliver-{round}"),
-            o.version,
+            o.flow_version,
             SellerAction::DeliverService,
         );
         let missing = w
@@ -157,7 +157,7 @@ async fn a_silent_seller_gets_reminders_then_an_appeal_that_freezes_the_flow() {
                 .client
                 .act_on_order(
                     &o.order_id,
-                    &OrderAction::new("tok-frozen", o.version, SellerAction::DeliverService),
+                    &OrderAction::new("tok-frozen", o.flow_version, SellerAction::DeliverService),
                 )
                 .await
                 .expect_err("frozen");
@@ -186,7 +186,7 @@ async fn the_seller_may_appeal_but_an_unreachable_customer_needs_the_letter() {
     let w = World::new(5).await;
     let product = w.live_service_product().await;
     let o = w.new_order(&product.product_id).await;
-    let mut appeal = OrderAction::new("tok-ap-1", o.version, SellerAction::InitiateAppeal);
+    let mut appeal = OrderAction::new("tok-ap-1", o.flow_version, SellerAction::InitiateAppeal);
     appeal.reason = Some("The customer does not answer e-mail or phone.".into());
     appeal.customer_unreachable = true;
     let e = w
@@ -255,7 +255,7 @@ async fn deliver_until_accepted(
             &o.order_id,
             &OrderAction::new(
                 format!("{token}-accept"),
-                o.version,
+                o.flow_version,
                 SellerAction::AcceptRequest,
             ),
         )
@@ -264,7 +264,7 @@ async fn deliver_until_accepted(
     for round in 0..10 {
         let mut deliver = OrderAction::new(
             format!("{token}-deliver-{round}"),
-            o.version,
+            o.flow_version,
             SellerAction::DeliverService,
         );
         deliver.result_text = Some("Migrated; report attached.".into());
@@ -320,11 +320,19 @@ async fn the_usage_period_starts_at_the_enabling_time_else_at_acceptance() {
         .client
         .act_on_order(
             &o.order_id,
-            &OrderAction::new("tok-use-3-accept", o.version, SellerAction::AcceptRequest),
+            &OrderAction::new(
+                "tok-use-3-accept",
+                o.flow_version,
+                SellerAction::AcceptRequest,
+            ),
         )
         .await
         .expect("accepted");
-    let mut bad = OrderAction::new("tok-use-3-deliver", o.version, SellerAction::DeliverService);
+    let mut bad = OrderAction::new(
+        "tok-use-3-deliver",
+        o.flow_version,
+        SellerAction::DeliverService,
+    );
     bad.result_text = Some("Done.".into());
     bad.actual_enabling_time = Some("next Tuesday".into());
     let e = w
@@ -384,4 +392,62 @@ async fn hidden_products_are_still_bought_now_and_then() {
     );
     assert!(h < l, "but less often than a listed one ({h} vs {l})");
     w.sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn a_reminder_does_not_make_a_decided_action_stale_but_a_flow_move_does() {
+    let w = World::new(12).await;
+    let product = w.live_service_product().await;
+    let order = w.new_order(&product.product_id).await;
+    w.jump(31 * HOUR).await;
+    let seen = w
+        .client
+        .get_service_order(&order.order_id)
+        .await
+        .expect("order");
+    assert_eq!(seen.flow_state, FlowState::RequestSubmitted);
+
+    // The seller decides to accept (e.g. queued offline); meanwhile the customer reminds them.
+    w.jump(3 * DAY + HOUR).await;
+    let now = w
+        .client
+        .get_service_order(&order.order_id)
+        .await
+        .expect("order");
+    assert!(
+        now.records.iter().any(|r| r.operation == "Reminder sent"),
+        "{:?}",
+        now.records
+    );
+    assert!(now.version > seen.version, "the order changed");
+    assert_eq!(now.flow_version, seen.flow_version, "its flow did not");
+    let accepted = w
+        .client
+        .act_on_order(
+            &order.order_id,
+            &OrderAction::new(
+                "tok-remind-accept",
+                seen.flow_version,
+                SellerAction::AcceptRequest,
+            ),
+        )
+        .await
+        .expect("an action decided before the reminder still applies");
+    assert_eq!(accepted.flow_state, FlowState::Delivering);
+    assert!(accepted.flow_version > seen.flow_version);
+
+    // Decided on the flow before the accept: the flow has moved, so it is refused.
+    let stale = w
+        .client
+        .act_on_order(
+            &order.order_id,
+            &OrderAction::new(
+                "tok-remind-reject",
+                seen.flow_version,
+                SellerAction::RejectRequest,
+            ),
+        )
+        .await
+        .expect_err("stale");
+    assert_eq!(stale.code(), Some(codes::STALE_VERSION));
 }
