@@ -688,14 +688,16 @@ impl<M: Marketplace> Engine<M> {
 
     /// Sends requests already committed in flight, side by side (rows of different entities, at
     /// most `Config::parallel`); the answers come back in queue order.
+    /// (`&mut self`, not `&self`: the store is not `Sync`, and the app's task must stay `Send`.)
     async fn send(
-        &self,
+        &mut self,
         ready: Vec<InFlight>,
     ) -> Vec<(InFlight, Result<serde_json::Value, MarketError>)> {
+        let market = &self.market;
         let answers = futures_util::future::join_all(
             ready
                 .iter()
-                .map(|f| self.market.call(&f.method, &f.path, f.body.clone())),
+                .map(|f| market.call(&f.method, &f.path, f.body.clone())),
         )
         .await;
         ready.into_iter().zip(answers).collect()
@@ -818,4 +820,14 @@ impl<M: Marketplace> Engine<M> {
         self.changed_since_pull = false;
         Ok(())
     }
+}
+
+/// The app runs passes on a multi-threaded runtime: a pass must stay `Send` (checked when the
+/// tests compile, not first in the app's build).
+#[cfg(test)]
+#[allow(dead_code)]
+fn a_pass_is_send(
+    e: &mut Engine<Client>,
+) -> impl Future<Output = Result<Report, SyncError>> + Send + '_ {
+    e.pass()
 }
