@@ -487,6 +487,10 @@ pub struct ServiceOrderData {
 pub struct ServiceOrderList {
     pub total: u32,
     pub service_orders: Vec<ServiceOrder>,
+    /// The marketplace's clock when it answered: every "how long since" of an order is measured
+    /// against it (a computer's clock may be off; the sandbox's clock may run fast).
+    #[serde(default)]
+    pub server_time: Option<String>,
 }
 
 /// A supervision action. Which fields are needed depends on the action

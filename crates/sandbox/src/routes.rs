@@ -223,11 +223,12 @@ pub(crate) async fn list_orders(
     State(s): State<Arc<Shared>>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    read(&s, |tx, _| {
+    read(&s, |tx, now| {
         let (total, service_orders) = page_of(tx, "orders", "order_id", &paging(&q)?)?;
         Ok(ServiceOrderList {
             total,
             service_orders,
+            server_time: Some(crate::sim::ts(now)),
         })
     })
 }

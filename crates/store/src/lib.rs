@@ -25,7 +25,8 @@ pub use drafts::{
 pub use error::StoreError;
 pub use forms::FormRow;
 pub use outbox::{
-    Effect, NewOutboxRow, NewSubmission, OutboxRow, RemoteApplication, RemoteProduct, SubmissionRow,
+    Effect, NewOutboxRow, NewSubmission, OutboxRow, Pulled, RemoteApplication, RemoteOrder,
+    RemoteProduct, SubmissionRow,
 };
 
 /// The version of the SQLite library compiled in.

@@ -185,6 +185,19 @@ const MIGRATION_SQL: &[&str] = &[
         attachment_id TEXT NOT NULL,
         PRIMARY KEY (account, attachment_id)
     ) STRICT, WITHOUT ROWID;",
+    // 7: supervised service orders as last pulled (the orders desk works offline on them).
+    "CREATE TABLE remote_orders (
+        account      TEXT NOT NULL,
+        order_id     TEXT NOT NULL,
+        flow_state   TEXT NOT NULL,
+        waiting_for  TEXT NOT NULL,
+        flow_version INTEGER NOT NULL,
+        version      INTEGER NOT NULL,
+        updated_at   TEXT NOT NULL,
+        json         TEXT NOT NULL,
+        PRIMARY KEY (account, order_id)
+    ) STRICT;
+    CREATE INDEX remote_orders_waiting ON remote_orders (account, waiting_for, flow_state);",
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

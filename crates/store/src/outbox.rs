@@ -123,6 +123,30 @@ pub struct RemoteProduct {
     pub json: String,
 }
 
+/// What one pull brought back, stored in one transaction.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pulled<'a> {
+    pub products: &'a [RemoteProduct],
+    pub applications: &'a [RemoteApplication],
+    pub orders: &'a [RemoteOrder],
+    /// New events (id, JSON) and the feed's cursor after them.
+    pub events: &'a [(String, String)],
+    pub cursor: Option<&'a str>,
+}
+
+/// A supervised service order as last pulled: what the inbox sorts and filters by, and the
+/// marketplace's JSON of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteOrder {
+    pub order_id: String,
+    pub flow_state: String,
+    pub waiting_for: String,
+    pub flow_version: u64,
+    pub version: u64,
+    pub updated_at: String,
+    pub json: String,
+}
+
 const ROW_COLUMNS: &str = "seq, account, client_token, op, entity, submission_id, waits_for, params,
      method, path, body, state, attempts, next_attempt_at, last_error, response, created_at, updated_at";
 
@@ -658,15 +682,38 @@ impl Store {
 
     /// Stores what a pull brought: products, applications, events and the events cursor, in
     /// one transaction. Drafts are never touched.
-    pub fn store_pull(
-        &mut self,
-        account: &str,
-        products: &[RemoteProduct],
-        applications: &[RemoteApplication],
-        events: &[(String, String)],
-        cursor: Option<&str>,
-    ) -> Result<(), StoreError> {
+    pub fn store_pull(&mut self, account: &str, pulled: &Pulled<'_>) -> Result<(), StoreError> {
+        let Pulled {
+            products,
+            applications,
+            orders,
+            events,
+            cursor,
+        } = *pulled;
         let tx = self.conn.transaction()?;
+        for o in orders {
+            // An older copy never replaces a newer one (an action's answer and a pull may cross).
+            exec(
+                &tx,
+                "INSERT INTO remote_orders (account, order_id, flow_state, waiting_for, flow_version,
+                     version, updated_at, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (account, order_id) DO UPDATE SET flow_state = excluded.flow_state,
+                     waiting_for = excluded.waiting_for, flow_version = excluded.flow_version,
+                     version = excluded.version, updated_at = excluded.updated_at, json = excluded.json
+                 WHERE excluded.version >= remote_orders.version",
+                params![
+                    account,
+                    o.order_id,
+                    o.flow_state,
+                    o.waiting_for,
+                    o.flow_version as i64,
+                    o.version as i64,
+                    o.updated_at,
+                    o.json
+                ],
+            )?;
+        }
         for p in products {
             exec(
                 &tx,
@@ -697,6 +744,26 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The account's service orders as last pulled, most recently changed first.
+    pub fn remote_orders(&self, account: &str) -> Result<Vec<RemoteOrder>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT order_id, flow_state, waiting_for, flow_version, version, updated_at, json
+             FROM remote_orders WHERE account = ?1 ORDER BY updated_at DESC, order_id",
+        )?;
+        let rows = stmt.query_map([account], |r| {
+            Ok(RemoteOrder {
+                order_id: r.get(0)?,
+                flow_state: r.get(1)?,
+                waiting_for: r.get(2)?,
+                flow_version: r.get::<_, i64>(3)? as u64,
+                version: r.get::<_, i64>(4)? as u64,
+                updated_at: r.get(5)?,
+                json: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn remote_applications(&self, account: &str) -> Result<Vec<RemoteApplication>, StoreError> {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use koodesk_market::contract::*;
-use koodesk_store::{Effect, OutboxRow, RemoteApplication, Store, SubmissionRow};
+use koodesk_store::{Effect, OutboxRow, RemoteApplication, RemoteOrder, Store, SubmissionRow};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -230,6 +230,24 @@ pub fn remote_application(a: &Application) -> RemoteApplication {
 }
 
 /// What a successful answer changes locally.
+/// The local copy of a pulled service order.
+pub fn remote_order(o: &ServiceOrder) -> RemoteOrder {
+    let name = |v: serde_json::Result<serde_json::Value>| {
+        v.ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    RemoteOrder {
+        order_id: o.order_id.clone(),
+        flow_state: name(serde_json::to_value(o.flow_state)),
+        waiting_for: name(serde_json::to_value(o.waiting_for)),
+        flow_version: o.flow_version,
+        version: o.version,
+        updated_at: o.updated_at.clone(),
+        json: serde_json::to_string(o).unwrap_or_default(),
+    }
+}
+
 pub fn on_done(call: &Call, answer: &serde_json::Value) -> Result<Vec<Effect>, SyncError> {
     let read = |what: &str, e: serde_json::Error| {
         SyncError::Corrupt(format!(

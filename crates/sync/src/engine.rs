@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use koodesk_market::contract::*;
 use koodesk_market::{Client, ErrorClass, MarketError};
-use koodesk_store::{RemoteProduct, Store};
+use koodesk_store::{Pulled, RemoteProduct, Store};
 use serde::Serialize;
 
 use crate::backoff::Backoff;
@@ -45,6 +45,10 @@ pub trait Marketplace: Send + Sync {
         &self,
         page: &Page,
     ) -> impl Future<Output = Result<SupportChangeList, MarketError>> + Send;
+    fn service_orders(
+        &self,
+        page: &Page,
+    ) -> impl Future<Output = Result<ServiceOrderList, MarketError>> + Send;
 }
 
 impl Marketplace for Client {
@@ -67,6 +71,9 @@ impl Marketplace for Client {
     }
     async fn support_changes(&self, page: &Page) -> Result<SupportChangeList, MarketError> {
         self.list_support_changes(page).await
+    }
+    async fn service_orders(&self, page: &Page) -> Result<ServiceOrderList, MarketError> {
+        self.list_service_orders(page).await
     }
 }
 
@@ -130,6 +137,9 @@ pub mod keys {
     pub const EVENTS_CURSOR: &str = "events.cursor";
     /// Which contract operations the gateway serves (`probe::Served` as JSON).
     pub const SERVED: &str = "served";
+    /// The marketplace's clock minus this computer's, in ms, at the last pull of service orders:
+    /// every "how long since" of an order is measured in marketplace time.
+    pub const SERVER_OFFSET: &str = "server_offset_ms";
 }
 
 /// What one pass did, for the status line and `koodesk sync --json`.
@@ -802,13 +812,48 @@ impl<M: Marketplace> Engine<M> {
                 break;
             }
         }
+        let mut orders = Vec::new();
+        let mut server_offset = None;
+        let mut offset = 0;
+        while served.serves("list_service_orders") {
+            let page = Page {
+                offset,
+                limit,
+                updated_since: None,
+            };
+            let asked_at = now_ms();
+            let list = self.market.service_orders(&page).await?;
+            if let Some(t) = list
+                .server_time
+                .as_deref()
+                .and_then(koodesk_market::sign::parse_sdk_date)
+            {
+                let server_ms = t.unix_timestamp() * 1000;
+                // Half the round trip is the answer's age when it arrives.
+                let local_ms = asked_at + (now_ms() - asked_at) / 2;
+                server_offset = Some(server_ms - local_ms);
+            }
+            let n = list.service_orders.len() as u32;
+            orders.extend(list.service_orders.iter().map(calls::remote_order));
+            offset += n;
+            if n == 0 || offset >= list.total {
+                break;
+            }
+        }
         self.store.store_pull(
             &self.account,
-            &products,
-            &applications,
-            &events,
-            cursor.as_deref(),
+            &Pulled {
+                products: &products,
+                applications: &applications,
+                orders: &orders,
+                events: &events,
+                cursor: cursor.as_deref(),
+            },
         )?;
+        if let Some(ms) = server_offset {
+            self.store
+                .set_sync_state(&self.account, keys::SERVER_OFFSET, Some(&ms.to_string()))?;
+        }
         if let Some(c) = support_change {
             let json = serde_json::to_string(&c).unwrap_or_default();
             self.store

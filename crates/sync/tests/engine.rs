@@ -670,3 +670,95 @@ async fn when_the_network_comes_back_the_backed_off_queue_goes_at_once() {
     );
     up.stop().await;
 }
+
+#[tokio::test]
+async fn the_pull_keeps_service_orders_and_the_marketplaces_clock() {
+    let rig = Rig::new(9).await;
+    let admin_post = |path: &'static str, body: Value| {
+        let rig = &rig;
+        async move {
+            let r = rig
+                .admin
+                .post(format!("{}{path}", rig.sandbox.base_url))
+                .json(&body)
+                .send()
+                .await
+                .expect("admin call");
+            assert!(r.status().is_success(), "{path}: {}", r.status());
+            r.json::<Value>().await.expect("JSON")
+        }
+    };
+    let product: Value = serde_json::from_str(include_str!(
+        "../../sandbox/fixtures/professional-service.json"
+    ))
+    .expect("fixture");
+    let live = admin_post("/admin/products", serde_json::json!({ "product": product })).await;
+    let product_id = live["product"]["productId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let o = admin_post(
+            "/admin/orders",
+            serde_json::json!({ "productId": product_id }),
+        )
+        .await;
+        ids.push(
+            o["serviceOrder"]["orderId"]
+                .as_str()
+                .expect("id")
+                .to_owned(),
+        );
+    }
+    let mut engine = rig.engine();
+    engine.pull().await.expect("pull");
+    let store = rig.store();
+    let orders = store.remote_orders("acct").expect("orders");
+    let mut pulled: Vec<&str> = orders.iter().map(|o| o.order_id.as_str()).collect();
+    pulled.sort();
+    ids.sort();
+    assert_eq!(pulled, ids);
+    assert!(orders
+        .iter()
+        .all(|o| o.flow_state == "AWAITING_REQUEST" && o.waiting_for == "CUSTOMER"));
+    assert!(orders
+        .iter()
+        .all(|o| o.flow_version >= 1 && o.json.contains(&o.order_id)));
+    // The sandbox's clock stands at START: the offset says how far this computer is from it.
+    let offset: i64 = store
+        .sync_state("acct", koodesk_sync::engine::keys::SERVER_OFFSET)
+        .expect("state")
+        .expect("an offset")
+        .parse()
+        .expect("ms");
+    let expected = START * 1000 - koodesk_sync::engine::now_ms();
+    assert!(
+        (offset - expected).abs() < 60_000,
+        "offset {offset} ms, expected about {expected} ms"
+    );
+
+    // A later pull replaces what changed.
+    rig.admin(
+        "/admin/clock",
+        serde_json::json!({ "advanceSecs": 31 * 3600 }),
+    )
+    .await;
+    engine.request_pull();
+    engine.pull().await.expect("pull");
+    // (The sandbox's customers may have bought more meanwhile.)
+    let orders = rig.store().remote_orders("acct").expect("orders");
+    let ours: Vec<_> = orders
+        .iter()
+        .filter(|o| ids.contains(&o.order_id))
+        .collect();
+    assert_eq!(ours.len(), 3);
+    assert!(
+        ours.iter()
+            .all(|o| o.flow_state == "REQUEST_SUBMITTED" && o.waiting_for == "SELLER"),
+        "{:?}",
+        ours.iter()
+            .map(|o| (&o.flow_state, &o.waiting_for))
+            .collect::<Vec<_>>()
+    );
+}
