@@ -16,6 +16,7 @@ pub mod error;
 mod fixtures;
 pub mod keychain;
 pub mod logging;
+pub mod orders;
 pub mod paths;
 pub mod raw;
 pub mod session;

@@ -67,6 +67,17 @@ impl Rig {
         .expect("sync")
     }
 
+    async fn admin_post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let r = reqwest::Client::new()
+            .post(format!("{}{path}", self.sandbox.base_url))
+            .json(&body)
+            .send()
+            .await
+            .expect("admin");
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        r.json().await.expect("JSON")
+    }
+
     async fn jump(&self, secs: i64) {
         let r = reqwest::Client::new()
             .post(format!("{}/admin/clock", self.sandbox.base_url))
@@ -397,4 +408,111 @@ async fn a_modification_made_from_an_old_version_is_refused_then_rebased_and_acc
     assert_eq!(now.version, 3);
     assert_eq!(now.product.basic.name, "CloudMove Server Migration Pro");
     assert!(now.product.details.overview.contains("rollback plan"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_orders_inbox_measures_in_marketplace_time_and_puts_the_pressing_first() {
+    use koodesk_api::orders::{self, OrderFilter};
+    use koodesk_domain::supervision::{FlowState, Party, SellerAction, Urgency};
+    use koodesk_market::contract::OrderAction;
+    const HOUR: i64 = 3600;
+    const DAY: i64 = 86_400;
+    let rig = Rig::new(23).await;
+    let product: serde_json::Value = serde_json::from_str(include_str!(
+        "../../sandbox/fixtures/professional-service.json"
+    ))
+    .expect("fixture");
+    let live = rig
+        .admin_post("/admin/products", json!({ "product": product }))
+        .await;
+    let product_id = live["product"]["productId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let o = rig
+            .admin_post("/admin/orders", json!({ "productId": product_id }))
+            .await;
+        ids.push(
+            o["serviceOrder"]["orderId"]
+                .as_str()
+                .expect("id")
+                .to_owned(),
+        );
+    }
+    // Both requests come in; the seller accepts one at once and leaves the other.
+    rig.jump(31 * HOUR).await;
+    let client = koodesk_market::Client::new(
+        &koodesk_market::Site::Custom(rig.sandbox.base_url.clone()),
+        koodesk_market::Credentials::new(rig.sandbox.ak.clone(), rig.sandbox.sk.clone()),
+        Default::default(),
+    )
+    .expect("client");
+    let first = client.get_service_order(&ids[0]).await.expect("order");
+    assert_eq!(first.flow_state, FlowState::RequestSubmitted);
+    client
+        .act_on_order(
+            &ids[0],
+            &OrderAction::new(
+                "tok-inbox-accept",
+                first.flow_version,
+                SellerAction::AcceptRequest,
+            ),
+        )
+        .await
+        .expect("accepted");
+    // Four and a half days pass on the marketplace's clock (days before this computer's).
+    rig.jump(4 * DAY + 11 * HOUR).await;
+    rig.sync().await;
+
+    let all = orders::list(&rig.ctx, OrderFilter::All, "").expect("inbox");
+    let ours: Vec<_> = all.iter().filter(|r| ids.contains(&r.order_id)).collect();
+    assert_eq!(ours.len(), 2, "{all:?}");
+    let accepted = ours
+        .iter()
+        .find(|r| r.order_id == ids[0])
+        .expect("accepted one");
+    assert_eq!(accepted.flow_state, FlowState::Delivering);
+    assert_eq!(accepted.waiting_for, Party::Seller);
+    // Measured on the marketplace's clock: 4 days 11 hours since the accept, not the days
+    // between the sandbox's start and this computer's today.
+    assert!(
+        (4 * DAY + 11 * HOUR..4 * DAY + 12 * HOUR).contains(&accepted.idle_secs),
+        "idle {} s",
+        accepted.idle_secs
+    );
+    assert_eq!(accepted.urgency, Urgency::Urgent);
+    let left = accepted.appeal_in_secs.expect("waits for the seller");
+    assert!((0..DAY).contains(&left), "{left}");
+    // The one left alone since its request (more than 5 days): the customer may appeal, or has.
+    let other = ours.iter().find(|r| r.order_id == ids[1]).expect("other");
+    assert!(
+        matches!(other.urgency, Urgency::Appealable | Urgency::Frozen),
+        "{other:?}"
+    );
+    // Most pressing first.
+    let rank: Vec<Urgency> = all.iter().map(|r| r.urgency).collect();
+    let mut sorted = rank.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(rank, sorted);
+
+    // Filters and search.
+    let mine = orders::list(&rig.ctx, OrderFilter::NeedsMe, "").expect("needs me");
+    assert!(mine
+        .iter()
+        .all(|r| r.waiting_for == Party::Seller && !r.appeal_open));
+    assert!(mine.iter().any(|r| r.order_id == ids[0]));
+    let found = orders::list(&rig.ctx, OrderFilter::All, &ids[0].to_lowercase()).expect("search");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].order_id, ids[0]);
+    let whole = orders::get(&rig.ctx, &ids[0]).expect("order");
+    assert!(whole
+        .records
+        .iter()
+        .any(|r| r.operation.contains("accepted") || r.operation.contains("Request")));
+    assert_eq!(
+        orders::get(&rig.ctx, "NO-SUCH").expect_err("unknown").code,
+        ErrorCode::NotFound
+    );
 }

@@ -2,6 +2,7 @@
 
 mod api;
 mod drafts;
+mod orders;
 mod sync;
 mod template;
 
@@ -91,6 +92,13 @@ enum Command {
         #[command(flatten)]
         account: sync::AccountArg,
     },
+    /// Supervised service orders: who must act and by when (as last synced).
+    Orders {
+        #[command(subcommand)]
+        command: orders::OrdersCommand,
+        #[command(flatten)]
+        account: sync::AccountArg,
+    },
     /// The draft, its submitted snapshot and the live product, field by field ($: price or
     /// billing).
     Diff {
@@ -164,6 +172,10 @@ fn main() -> ExitCode {
         Command::Applications { command, account } => with_context(|ctx| {
             account.apply(ctx)?;
             sync::applications(ctx, command)
+        }),
+        Command::Orders { command, account } => with_context(|ctx| {
+            account.apply(ctx)?;
+            orders::run(ctx, command)
         }),
         Command::Rebase { id, account } => with_context(|ctx| {
             account.apply(ctx)?;

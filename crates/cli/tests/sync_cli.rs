@@ -154,6 +154,56 @@ async fn submit_sync_and_read_back_from_the_command_line() {
     let out = run(&data, &sandbox, &["applications", "list"]);
     assert!(text(&out).contains("WITHDRAWN"), "{}", text(&out));
 
+    // The orders desk: an order whose customer has sent a request waits for the seller.
+    let admin = reqwest::Client::new();
+    let product: Value = serde_json::from_str(include_str!(
+        "../../sandbox/fixtures/professional-service.json"
+    ))
+    .expect("fixture");
+    let live: Value = admin
+        .post(format!("{}/admin/products", sandbox.base_url))
+        .json(&json!({ "product": product }))
+        .send()
+        .await
+        .expect("admin")
+        .json()
+        .await
+        .expect("JSON");
+    let order: Value = admin
+        .post(format!("{}/admin/orders", sandbox.base_url))
+        .json(&json!({ "productId": live["product"]["productId"] }))
+        .send()
+        .await
+        .expect("admin")
+        .json()
+        .await
+        .expect("JSON");
+    let order_id = order["serviceOrder"]["orderId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    admin
+        .post(format!("{}/admin/clock", sandbox.base_url))
+        .json(&json!({ "advanceSecs": 31 * 3600 }))
+        .send()
+        .await
+        .expect("clock");
+    let out = run(&data, &sandbox, &["sync", "--once"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&data, &sandbox, &["orders", "list", "--needs-me"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains(&order_id) && t.contains("green"), "{t}");
+    let out = run(&data, &sandbox, &["orders", "list", "--json"]);
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(rows
+        .iter()
+        .any(|r| r["order_id"] == json!(order_id) && r["waiting_for"] == "SELLER"));
+    let out = run(&data, &sandbox, &["orders", "show", &order_id]);
+    assert!(text(&out).contains("Request submitted"), "{}", text(&out));
+    let out = run(&data, &sandbox, &["orders", "show", "CS-NO-SUCH"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+
     // No keys anywhere: a clear error, nothing sent.
     let out = Command::new(env!("CARGO_BIN_EXE_koodesk"))
         .env("KOODESK_DATA_DIR", data.root())

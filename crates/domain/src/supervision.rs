@@ -13,6 +13,7 @@ use crate::spec::BillingMode;
 
 /// Where a supervised order's service flow stands. Names are descriptive (the console's full list
 /// of status strings is not documented); `label` gives the documented strings where they exist.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FlowState {
@@ -70,6 +71,7 @@ pub fn supervised_method(p: &Product) -> Option<DeliveryMethod> {
     }
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Party {
@@ -284,6 +286,52 @@ pub fn seller_has_appeal_grounds(f: &FlowFacts, now: i64, rules: &FlowRules) -> 
     stalled || f.customer_rejections >= rules.rejection_limit
 }
 
+/// How close an order is to the customer's right to appeal for the seller's silence — the desk's
+/// traffic light. Ordered from least to most pressing for the seller.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// Closed: accepted or completed.
+    Done,
+    /// Frozen by an appeal until Operations decides.
+    Frozen,
+    /// The flow waits for the customer.
+    TheirMove,
+    /// The seller's move, well within the line (green).
+    Calm,
+    /// The seller's move, `stall_days - 2` days or more since the last update (amber).
+    Soon,
+    /// The seller's move, `stall_days - 1` days or more (red).
+    Urgent,
+    /// The customer may appeal now (past the line, or a side hit the rejection limit).
+    Appealable,
+}
+
+/// Where an order stands against the 5-day line (with the thresholds in force) at `now`.
+pub fn urgency(f: &FlowFacts, now: i64, rules: &FlowRules) -> Urgency {
+    if !f.state.is_open() {
+        return Urgency::Done;
+    }
+    if f.appeal_open {
+        return Urgency::Frozen;
+    }
+    if customer_may_appeal(f, now, rules) {
+        return Urgency::Appealable;
+    }
+    if f.state.waiting_for() != Party::Seller {
+        return Urgency::TheirMove;
+    }
+    let idle = now - f.flow_updated_at;
+    if idle >= (rules.stall_days - 1).max(0) * 86_400 {
+        Urgency::Urgent
+    } else if idle >= (rules.stall_days - 2).max(0) * 86_400 {
+        Urgency::Soon
+    } else {
+        Urgency::Calm
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,5 +541,53 @@ mod tests {
         let mut f = facts(FlowState::Delivering);
         f.customer_rejections = 3;
         assert!(seller_has_appeal_grounds(&f, 0, &r));
+    }
+
+    #[test]
+    fn urgency_follows_the_five_day_line_and_the_rejection_limit() {
+        let rules = FlowRules::default();
+        assert_eq!(rules.stall_days, 5);
+        const H: i64 = 3600;
+        const D: i64 = 86_400;
+        let at = |state, idle: i64| {
+            let f = facts(state);
+            urgency(&f, f.flow_updated_at + idle, &rules)
+        };
+        let table = [
+            (FlowState::RequestSubmitted, 0, Urgency::Calm),
+            (FlowState::RequestSubmitted, 3 * D - 1, Urgency::Calm),
+            (FlowState::RequestSubmitted, 3 * D, Urgency::Soon),
+            (FlowState::Delivering, 4 * D - 1, Urgency::Soon),
+            (FlowState::Delivering, 4 * D, Urgency::Urgent),
+            (FlowState::Delivering, 5 * D - 4 * H, Urgency::Urgent),
+            (FlowState::Delivering, 5 * D, Urgency::Urgent),
+            (FlowState::Delivering, 5 * D + 1, Urgency::Appealable),
+            (FlowState::AwaitingRequest, 9 * D, Urgency::TheirMove),
+            (FlowState::AwaitingAcceptance, 9 * D, Urgency::TheirMove),
+            (FlowState::Accepted, 9 * D, Urgency::Done),
+            (FlowState::Completed, 0, Urgency::Done),
+        ];
+        for (state, idle, want) in table {
+            assert_eq!(at(state, idle), want, "{state:?} after {idle} s");
+        }
+        let frozen = FlowFacts {
+            appeal_open: true,
+            ..facts(FlowState::Delivering)
+        };
+        assert_eq!(urgency(&frozen, 9 * D, &rules), Urgency::Frozen);
+        let rejected = FlowFacts {
+            customer_rejections: 3,
+            ..facts(FlowState::Delivering)
+        };
+        assert_eq!(urgency(&rejected, 0, &rules), Urgency::Appealable);
+        // Other thresholds, other lines.
+        let strict = FlowRules {
+            stall_days: 3,
+            ..rules
+        };
+        let f = facts(FlowState::Delivering);
+        assert_eq!(urgency(&f, D, &strict), Urgency::Soon);
+        assert_eq!(urgency(&f, 2 * D, &strict), Urgency::Urgent);
+        assert!(Urgency::Appealable > Urgency::Urgent && Urgency::Calm > Urgency::TheirMove);
     }
 }

@@ -34,7 +34,10 @@ fn pulled_orders_are_kept_per_account_and_never_go_back_in_version() {
     pull(
         &mut store,
         "a",
-        &[order("O1", "REQUEST_SUBMITTED", 2), order("O2", "DELIVERING", 3)],
+        &[
+            order("O1", "REQUEST_SUBMITTED", 2),
+            order("O2", "DELIVERING", 3),
+        ],
     );
     pull(&mut store, "b", &[order("O9", "COMPLETED", 1)]);
     // A newer copy replaces; an older one that arrives late does not.
