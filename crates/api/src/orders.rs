@@ -3,9 +3,14 @@
 //! measured in marketplace time (this computer's clock plus the offset the last pull measured),
 //! with the thresholds of the ruleset in force.
 
-use koodesk_domain::supervision::{self, FlowFacts, FlowState, Party, Urgency};
-use koodesk_market::contract::{AppealStatus, ServiceOrder};
-use koodesk_market::sign::parse_sdk_date;
+use koodesk_domain::product::Attachment;
+use koodesk_domain::supervision::{
+    self, ActionInput, FlowFacts, FlowState, Party, SellerAction, Urgency,
+};
+use koodesk_market::contract::{AppealStatus, AttachmentKind, ServiceOrder};
+use koodesk_market::sign::{format_sdk_date, parse_sdk_date};
+use koodesk_store::{NewOutboxRow, OutboxRow};
+use koodesk_sync::{client_token, submission, Call};
 use serde::{Deserialize, Serialize};
 
 use crate::sync::view::iso;
@@ -48,6 +53,56 @@ pub struct OrderRow {
     pub flow_version: u32,
     /// ISO 8601, UTC.
     pub flow_updated_at: String,
+    /// An action queued here and not sent yet ("waiting to send").
+    pub queued: Option<SellerAction>,
+    /// The marketplace refused the last action sent from here, with its message verbatim
+    /// (e.g. the flow moved on since it was decided).
+    pub refused: Option<String>,
+}
+
+/// What the seller sends with an action. Files are attachments already in the data folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderActionInput {
+    pub action: SellerAction,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub result_text: Option<String>,
+    /// When the service was enabled (ISO 8601 or `yyyyMMddTHHmmssZ`, UTC); optional.
+    #[serde(default)]
+    pub actual_enabling_time: Option<String>,
+    #[serde(default)]
+    pub deliverables: Vec<Attachment>,
+    #[serde(default)]
+    pub proofs: Vec<Attachment>,
+    #[serde(default)]
+    pub customer_unreachable: bool,
+    /// The Letter of Commitment on Requesting Appeal Handling (an appeal when the customer
+    /// cannot be reached).
+    #[serde(default)]
+    pub commitment_letter: Option<Attachment>,
+}
+
+impl OrderActionInput {
+    pub fn new(action: SellerAction) -> Self {
+        OrderActionInput {
+            action,
+            reason: None,
+            result_text: None,
+            actual_enabling_time: None,
+            deliverables: Vec::new(),
+            proofs: Vec::new(),
+            customer_unreachable: false,
+            commitment_letter: None,
+        }
+    }
+}
+
+/// An action queued: its client token and how many files go up first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct QueuedOrderAction {
+    pub client_token: String,
+    pub uploads: u32,
 }
 
 /// The inbox, most pressing first (then the longest quiet first).
@@ -55,9 +110,28 @@ pub fn list(ctx: &Context, filter: OrderFilter, search: &str) -> Result<Vec<Orde
     let now = marketplace_now(ctx)?;
     let rules = ctx.rules().service_flow;
     let needle = search.trim().to_lowercase();
+    let actions = action_rows(ctx)?;
     let mut rows: Vec<OrderRow> = orders(ctx)?
         .iter()
-        .map(|o| row(o, now, &rules))
+        .map(|o| {
+            let mut r = row(o, now, &rules);
+            let mine: Vec<&OutboxRow> = actions
+                .iter()
+                .filter(|a| a.entity == entity(&o.order_id))
+                .collect();
+            r.queued = mine
+                .iter()
+                .filter(|a| matches!(a.state.as_str(), "queued" | "in_flight"))
+                .find_map(|a| match Call::from_row(a) {
+                    Ok(Call::ActOnOrder { action, .. }) => Some(action),
+                    _ => None,
+                });
+            r.refused = mine
+                .last()
+                .filter(|a| a.state == "rejected")
+                .and_then(|a| a.last_error.clone());
+            r
+        })
         .filter(|r| keep(r, filter))
         .filter(|r| {
             needle.is_empty()
@@ -73,6 +147,154 @@ pub fn list(ctx: &Context, filter: OrderFilter, search: &str) -> Result<Vec<Orde
             .then(a.order_id.cmp(&b.order_id))
     });
     Ok(rows)
+}
+
+/// The outbox entity of an order's actions (they go strictly in order).
+fn entity(order_id: &str) -> String {
+    format!("order:{order_id}")
+}
+
+/// Every action row of the account, oldest first.
+fn action_rows(ctx: &Context) -> Result<Vec<OutboxRow>, ApiError> {
+    Ok(ctx
+        .store()?
+        .outbox(&ctx.account(), true)?
+        .into_iter()
+        .filter(|r| r.op == "act_on_order")
+        .collect())
+}
+
+/// Queues a supervision action on an order as last synced, decided on its flow version: the
+/// domain's rules decide here whether it is allowed and complete (a frozen order, a wrong state,
+/// a missing reason are refused at once, nothing queued); files not on the marketplace go up
+/// first. The sync engine sends it once; if the flow moved on meanwhile, the marketplace refuses
+/// it (`000102`) and the order shows why.
+pub fn act(
+    ctx: &Context,
+    order_id: &str,
+    input: &OrderActionInput,
+) -> Result<QueuedOrderAction, ApiError> {
+    let order = get(ctx, order_id)?;
+    let appeal_open = order.appeal.status == AppealStatus::InProgress;
+    supervision::seller_action(order.flow_state, appeal_open, input.action)
+        .map_err(|e| ApiError::invalid("action", capitalized(&e.to_string())))?;
+    let enabling = input
+        .actual_enabling_time
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            parse_time(t).ok_or_else(|| {
+                ApiError::invalid(
+                    "actual_enabling_time",
+                    format!("{t:?} is not a time (use 2026-12-01T09:30:00Z)."),
+                )
+            })
+        })
+        .transpose()?;
+    supervision::check_action_input(
+        input.action,
+        &ActionInput {
+            reason: input.reason.as_deref(),
+            result_text: input.result_text.as_deref(),
+            actual_enabling_time: enabling,
+            customer_unreachable: input.customer_unreachable,
+            has_commitment_letter: input.commitment_letter.is_some(),
+        },
+    )
+    .map_err(|e| ApiError::invalid("action", capitalized(&e.to_string())))?;
+    let account = ctx.account();
+    let waiting = action_rows(ctx)?.into_iter().any(|r| {
+        r.entity == entity(order_id) && matches!(r.state.as_str(), "queued" | "in_flight")
+    });
+    if waiting {
+        return Err(ApiError::invalid(
+            "action",
+            format!(
+                "An action on {order_id} is still waiting to be sent; it goes first (or discard it)."
+            ),
+        ));
+    }
+    let mut files: Vec<submission::File<'_>> = Vec::new();
+    let groups = [
+        (AttachmentKind::Deliverable, input.deliverables.as_slice()),
+        (AttachmentKind::Proof, input.proofs.as_slice()),
+        (
+            AttachmentKind::CommitmentLetter,
+            input.commitment_letter.as_slice(),
+        ),
+    ];
+    for (kind, list) in groups {
+        files.extend(list.iter().map(|a| submission::File {
+            kind,
+            attachment: a,
+            content_type: a.media_type.as_str(),
+        }));
+    }
+    for f in &files {
+        let path =
+            koodesk_store::attachment_path(&ctx.data_dir().attachments(), &f.attachment.sha256);
+        if !path.is_file() {
+            return Err(ApiError::invalid(
+                "files",
+                format!(
+                    "{} is not in the data folder; attach it again.",
+                    f.attachment.file_name
+                ),
+            ));
+        }
+    }
+    let known = crate::sync::submit::files_known(ctx, &account, &files)?;
+    let (mut rows, waits) = submission::uploads(&files, known, &[]);
+    let uploads = rows.len() as u32;
+    let shas = |list: &[Attachment]| list.iter().map(|a| a.sha256.clone()).collect();
+    let call = Call::ActOnOrder {
+        order_id: order_id.to_owned(),
+        flow_version: order.flow_version,
+        action: input.action,
+        reason: input.reason.clone().filter(|r| !r.trim().is_empty()),
+        result_text: input.result_text.clone().filter(|r| !r.trim().is_empty()),
+        actual_enabling_time: enabling.map(|t| {
+            format_sdk_date(
+                time::OffsetDateTime::from_unix_timestamp(t)
+                    .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+            )
+        }),
+        deliverables: shas(&input.deliverables),
+        proofs: shas(&input.proofs),
+        customer_unreachable: input.customer_unreachable,
+        commitment_letter: input.commitment_letter.as_ref().map(|a| a.sha256.clone()),
+    };
+    let token = client_token();
+    rows.push(NewOutboxRow {
+        client_token: token.clone(),
+        op: call.op().into(),
+        entity: entity(order_id),
+        waits_for: waits,
+        params: call.params(),
+    });
+    ctx.store()?.enqueue(&account, &rows)?;
+    tracing::info!(order = %order_id, action = ?input.action, uploads, "order action queued");
+    Ok(QueuedOrderAction {
+        client_token: token,
+        uploads,
+    })
+}
+
+/// `2026-12-01T09:30:00Z` or `20261201T093000Z`, as Unix seconds.
+fn parse_time(t: &str) -> Option<i64> {
+    use time::format_description::well_known::Rfc3339;
+    parse_sdk_date(t)
+        .or_else(|| time::OffsetDateTime::parse(t, &Rfc3339).ok())
+        .map(|t| t.unix_timestamp())
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str().trim_end_matches('.')),
+        None => String::new(),
+    }
 }
 
 /// One order as last pulled, whole.
@@ -146,6 +368,8 @@ fn row(o: &ServiceOrder, now: i64, rules: &supervision::FlowRules) -> OrderRow {
         appeal_open,
         flow_version: u32::try_from(o.flow_version).unwrap_or(u32::MAX),
         flow_updated_at: iso(&o.flow_updated_at),
+        queued: None,
+        refused: None,
     }
 }
 

@@ -516,3 +516,151 @@ async fn the_orders_inbox_measures_in_marketplace_time_and_puts_the_pressing_fir
         ErrorCode::NotFound
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn order_actions_are_checked_queued_sent_once_and_a_stale_one_is_refused_with_why() {
+    use koodesk_api::orders::{self, OrderActionInput, OrderFilter};
+    use koodesk_domain::supervision::{FlowState, SellerAction};
+    use koodesk_market::contract::OrderAction;
+    const HOUR: i64 = 3600;
+    let rig = Rig::new(24).await;
+    let product: serde_json::Value = serde_json::from_str(include_str!(
+        "../../sandbox/fixtures/professional-service.json"
+    ))
+    .expect("fixture");
+    let live = rig
+        .admin_post("/admin/products", json!({ "product": product }))
+        .await;
+    let product_id = live["product"]["productId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let o = rig
+            .admin_post("/admin/orders", json!({ "productId": product_id }))
+            .await;
+        ids.push(
+            o["serviceOrder"]["orderId"]
+                .as_str()
+                .expect("id")
+                .to_owned(),
+        );
+    }
+    rig.jump(31 * HOUR).await;
+    rig.sync().await;
+    let ctx = &rig.ctx;
+    let (a, b) = (&ids[0], &ids[1]);
+
+    // The domain's rules answer at once; nothing is queued.
+    let early = orders::act(ctx, a, &OrderActionInput::new(SellerAction::DeliverService))
+        .expect_err("not while the request waits");
+    assert_eq!(early.code, ErrorCode::InvalidInput);
+    let bare = orders::act(ctx, a, &OrderActionInput::new(SellerAction::RejectRequest))
+        .expect_err("a rejection needs a reason");
+    assert!(
+        bare.message.to_lowercase().contains("reason"),
+        "{}",
+        bare.message
+    );
+    assert!(sync::outbox(ctx, false).expect("outbox").is_empty());
+
+    // Accept both; each waits to be sent, and a second action on the same order is refused.
+    for id in [a, b] {
+        orders::act(ctx, id, &OrderActionInput::new(SellerAction::AcceptRequest)).expect("queued");
+    }
+    let again = orders::act(
+        ctx,
+        a,
+        &OrderActionInput {
+            reason: Some("Out of scope".into()),
+            ..OrderActionInput::new(SellerAction::RejectRequest)
+        },
+    )
+    .expect_err("one at a time");
+    assert!(again.message.contains("still waiting"), "{}", again.message);
+    let rows = orders::list(ctx, OrderFilter::All, "").expect("inbox");
+    assert!(rows
+        .iter()
+        .filter(|r| ids.contains(&r.order_id))
+        .all(|r| r.queued == Some(SellerAction::AcceptRequest)));
+    rig.sync().await;
+    for id in [a, b] {
+        assert_eq!(
+            orders::get(ctx, id).expect("order").flow_state,
+            FlowState::Delivering
+        );
+    }
+    let rows = orders::list(ctx, OrderFilter::All, "").expect("inbox");
+    assert!(rows
+        .iter()
+        .all(|r| r.queued.is_none() && r.refused.is_none()));
+
+    // Deliver `a` with a deliverable from the data folder: it goes up first, once.
+    let pdf = drafts::attach_bytes(ctx, "report.pdf", b"%PDF-1.4\n% migration report\n")
+        .expect("attached");
+    let pdf: koodesk_domain::product::Attachment = serde_json::from_value(pdf).expect("attachment");
+    let q = orders::act(
+        ctx,
+        a,
+        &OrderActionInput {
+            result_text: Some("Migrated 12 servers.".into()),
+            deliverables: vec![pdf.clone()],
+            actual_enabling_time: Some("2026-11-25T08:00:00Z".into()),
+            ..OrderActionInput::new(SellerAction::DeliverService)
+        },
+    )
+    .expect("queued");
+    assert_eq!(q.uploads, 1);
+    rig.sync().await;
+    let delivered = orders::get(ctx, a).expect("order");
+    assert_eq!(delivered.flow_state, FlowState::AwaitingAcceptance);
+    let d = delivered.delivery.expect("delivery");
+    assert_eq!(
+        d.deliverable_ids,
+        [koodesk_market::contract::attachment_id(&pdf.sha256)]
+    );
+    assert_eq!(d.actual_enabling_time.as_deref(), Some("20261125T080000Z"));
+
+    // `b` moves on elsewhere (the console) before a delivery decided here is sent: refused,
+    // with the marketplace's reason, and applied nowhere.
+    let local = orders::get(ctx, b).expect("order");
+    let client = koodesk_market::Client::new(
+        &koodesk_market::Site::Custom(rig.sandbox.base_url.clone()),
+        koodesk_market::Credentials::new(rig.sandbox.ak.clone(), rig.sandbox.sk.clone()),
+        Default::default(),
+    )
+    .expect("client");
+    let mut elsewhere = OrderAction::new(
+        "tok-console-deliver",
+        local.flow_version,
+        SellerAction::DeliverService,
+    );
+    elsewhere.result_text = Some("Delivered from the console.".into());
+    client
+        .act_on_order(b, &elsewhere)
+        .await
+        .expect("delivered elsewhere");
+    orders::act(
+        ctx,
+        b,
+        &OrderActionInput {
+            result_text: Some("Delivered from Koodesk.".into()),
+            ..OrderActionInput::new(SellerAction::DeliverService)
+        },
+    )
+    .expect("queued on the old copy");
+    rig.sync().await;
+    let row = orders::list(ctx, OrderFilter::All, b)
+        .expect("inbox")
+        .pop()
+        .expect("row");
+    let why = row.refused.expect("refused");
+    assert!(why.contains("moved on"), "{why}");
+    assert_eq!(row.flow_state, FlowState::AwaitingAcceptance);
+    let order = orders::get(ctx, b).expect("order");
+    assert_eq!(
+        order.delivery.expect("delivery").result_text,
+        "Delivered from the console."
+    );
+}

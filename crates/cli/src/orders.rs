@@ -3,9 +3,10 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use koodesk_api::orders::{self, OrderFilter, OrderRow};
+use koodesk_api::orders::{self, OrderActionInput, OrderFilter, OrderRow};
 use koodesk_api::{ApiError, Context, ErrorCode};
-use koodesk_domain::supervision::Urgency;
+use koodesk_domain::product::Attachment;
+use koodesk_domain::supervision::{SellerAction, Urgency};
 
 #[derive(Subcommand)]
 pub enum OrdersCommand {
@@ -26,6 +27,81 @@ pub enum OrdersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Accept the customer's request (queued; `koodesk sync` sends it).
+    Accept { id: String },
+    /// Reject the customer's request, saying why.
+    Reject {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Deliver the service: what was done, and the deliverables.
+    Deliver {
+        id: String,
+        #[arg(long)]
+        result: String,
+        /// A deliverable (PDF, Word, Excel, PNG, JPEG); repeat for more.
+        #[arg(long = "file", value_name = "PATH")]
+        files: Vec<std::path::PathBuf>,
+        /// When the service was enabled (2026-12-01T09:30:00Z); the usage period of a
+        /// yearly/monthly order starts there.
+        #[arg(long, value_name = "TIME")]
+        enabled_at: Option<String>,
+    },
+    /// Appeal to KooGallery's operations (the flow freezes until they decide).
+    Appeal {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        /// A proof file; repeat for more.
+        #[arg(long = "proof", value_name = "PATH")]
+        proofs: Vec<std::path::PathBuf>,
+        /// The customer cannot be reached (needs --letter).
+        #[arg(long)]
+        customer_unreachable: bool,
+        /// The Letter of Commitment on Requesting Appeal Handling.
+        #[arg(long, value_name = "PATH")]
+        letter: Option<std::path::PathBuf>,
+    },
+}
+
+/// A file of the seller's, stored in the data folder.
+fn attach(ctx: &Context, path: &std::path::Path) -> Result<Attachment, ApiError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let size = std::fs::metadata(path)
+        .map_err(|e| ApiError::invalid("file", format!("{}: {e}", path.display())))?
+        .len();
+    if size > koodesk_store::MAX_ATTACHMENT_BYTES as u64 {
+        return Err(ApiError::invalid(
+            "file",
+            format!(
+                "{} is larger than {} MB.",
+                path.display(),
+                koodesk_store::MAX_ATTACHMENT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| ApiError::invalid("file", format!("{}: {e}", path.display())))?;
+    let v = koodesk_api::drafts::attach_bytes(ctx, &name, &bytes)?;
+    serde_json::from_value(v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+}
+
+fn queue(ctx: &Context, id: &str, input: OrderActionInput) -> Result<ExitCode, ApiError> {
+    let q = orders::act(ctx, id, &input)?;
+    let files = if q.uploads > 0 {
+        format!(" after {} upload(s)", q.uploads)
+    } else {
+        String::new()
+    };
+    println!(
+        "queued   {:?} on {id}{files}; `koodesk sync` sends it",
+        input.action
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
@@ -140,6 +216,64 @@ pub fn run(ctx: &Context, cmd: OrdersCommand) -> Result<ExitCode, ApiError> {
                     );
                 }
             }
+        }
+        OrdersCommand::Accept { id } => {
+            return queue(ctx, &id, OrderActionInput::new(SellerAction::AcceptRequest))
+        }
+        OrdersCommand::Reject { id, reason } => {
+            return queue(
+                ctx,
+                &id,
+                OrderActionInput {
+                    reason: Some(reason),
+                    ..OrderActionInput::new(SellerAction::RejectRequest)
+                },
+            )
+        }
+        OrdersCommand::Deliver {
+            id,
+            result,
+            files,
+            enabled_at,
+        } => {
+            let deliverables = files
+                .iter()
+                .map(|p| attach(ctx, p))
+                .collect::<Result<_, _>>()?;
+            return queue(
+                ctx,
+                &id,
+                OrderActionInput {
+                    result_text: Some(result),
+                    actual_enabling_time: enabled_at,
+                    deliverables,
+                    ..OrderActionInput::new(SellerAction::DeliverService)
+                },
+            );
+        }
+        OrdersCommand::Appeal {
+            id,
+            reason,
+            proofs,
+            customer_unreachable,
+            letter,
+        } => {
+            let proofs = proofs
+                .iter()
+                .map(|p| attach(ctx, p))
+                .collect::<Result<_, _>>()?;
+            let commitment_letter = letter.as_deref().map(|p| attach(ctx, p)).transpose()?;
+            return queue(
+                ctx,
+                &id,
+                OrderActionInput {
+                    reason: Some(reason),
+                    proofs,
+                    customer_unreachable,
+                    commitment_letter,
+                    ..OrderActionInput::new(SellerAction::InitiateAppeal)
+                },
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -203,6 +203,28 @@ async fn submit_sync_and_read_back_from_the_command_line() {
     assert!(text(&out).contains("Request submitted"), "{}", text(&out));
     let out = run(&data, &sandbox, &["orders", "show", "CS-NO-SUCH"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    // Accept it from the command line: queued, then sent by the next sync.
+    let out = run(
+        &data,
+        &sandbox,
+        &["orders", "deliver", &order_id, "--result", "Done."],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "not before accepting: {}",
+        text(&out)
+    );
+    let out = run(&data, &sandbox, &["orders", "accept", &order_id]);
+    assert!(text(&out).contains("queued"), "{}", text(&out));
+    let out = run(&data, &sandbox, &["sync", "--once"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&data, &sandbox, &["orders", "show", &order_id]);
+    assert!(
+        text(&out).contains("Waiting for the seller to provide the service"),
+        "{}",
+        text(&out)
+    );
 
     // No keys anywhere: a clear error, nothing sent.
     let out = Command::new(env!("CARGO_BIN_EXE_koodesk"))

@@ -96,6 +96,8 @@ pub enum Effect {
         message: Option<String>,
     },
     RemoteApplication(RemoteApplication),
+    /// An order as an action's answer left it.
+    RemoteOrder(RemoteOrder),
     UploadedAttachment {
         attachment_id: String,
     },
@@ -692,27 +694,7 @@ impl Store {
         } = *pulled;
         let tx = self.conn.transaction()?;
         for o in orders {
-            // An older copy never replaces a newer one (an action's answer and a pull may cross).
-            exec(
-                &tx,
-                "INSERT INTO remote_orders (account, order_id, flow_state, waiting_for, flow_version,
-                     version, updated_at, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (account, order_id) DO UPDATE SET flow_state = excluded.flow_state,
-                     waiting_for = excluded.waiting_for, flow_version = excluded.flow_version,
-                     version = excluded.version, updated_at = excluded.updated_at, json = excluded.json
-                 WHERE excluded.version >= remote_orders.version",
-                params![
-                    account,
-                    o.order_id,
-                    o.flow_state,
-                    o.waiting_for,
-                    o.flow_version as i64,
-                    o.version as i64,
-                    o.updated_at,
-                    o.json
-                ],
-            )?;
+            apply(&tx, account, &Effect::RemoteOrder(o.clone()))?;
         }
         for p in products {
             exec(
@@ -852,6 +834,29 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
                      status = excluded.status, updated_at = excluded.updated_at, json = excluded.json
                  WHERE json_extract(excluded.json, '$.version') >= json_extract(remote_applications.json, '$.version')",
                 params![account, a.application_id, a.product_id, a.status, a.updated_at, a.json],
+            )?;
+        }
+        Effect::RemoteOrder(o) => {
+            // An older copy never replaces a newer one (an action's answer and a pull may cross).
+            exec(
+                tx,
+                "INSERT INTO remote_orders (account, order_id, flow_state, waiting_for, flow_version,
+                     version, updated_at, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (account, order_id) DO UPDATE SET flow_state = excluded.flow_state,
+                     waiting_for = excluded.waiting_for, flow_version = excluded.flow_version,
+                     version = excluded.version, updated_at = excluded.updated_at, json = excluded.json
+                 WHERE excluded.version >= remote_orders.version",
+                params![
+                    account,
+                    o.order_id,
+                    o.flow_state,
+                    o.waiting_for,
+                    o.flow_version as i64,
+                    o.version as i64,
+                    o.updated_at,
+                    o.json
+                ],
             )?;
         }
         Effect::SyncState { key, value } => {

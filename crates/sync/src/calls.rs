@@ -27,6 +27,28 @@ pub enum Call {
     CreateApplication { submission_id: String },
     /// The seller's Services & support information (JSON, as it was when queued).
     SubmitSupportChange { support: String },
+    /// A supervision action on a service order, decided on the order's flow version. Files
+    /// (deliverables, proofs, the Letter of Commitment) are named by their SHA-256: uploaded by
+    /// rows this one waits for, and known to the marketplace by their content address.
+    ActOnOrder {
+        order_id: String,
+        flow_version: u64,
+        action: koodesk_domain::supervision::SellerAction,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        result_text: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        actual_enabling_time: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        deliverables: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        proofs: Vec<String>,
+        #[serde(default)]
+        customer_unreachable: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        commitment_letter: Option<String>,
+    },
     /// Withdraws an application: one a submission from here created (its id comes from that
     /// answer, once known), or one known by id.
     WithdrawApplication {
@@ -44,6 +66,7 @@ impl Call {
             Call::CreateApplication { .. } => "create_application",
             Call::WithdrawApplication { .. } => "withdraw_application",
             Call::SubmitSupportChange { .. } => "submit_support_change",
+            Call::ActOnOrder { .. } => "act_on_order",
         }
     }
 
@@ -164,6 +187,35 @@ pub fn build(
                 body: encode(&body)?,
             })
         }
+        Call::ActOnOrder {
+            order_id,
+            flow_version,
+            action,
+            reason,
+            result_text,
+            actual_enabling_time,
+            deliverables,
+            proofs,
+            customer_unreachable,
+            commitment_letter,
+        } => {
+            let ids = |shas: &[String]| shas.iter().map(|s| attachment_id(s)).collect();
+            let body = OrderAction {
+                reason: reason.clone(),
+                result_text: result_text.clone(),
+                actual_enabling_time: actual_enabling_time.clone(),
+                deliverable_ids: ids(deliverables),
+                proof_ids: ids(proofs),
+                customer_unreachable: *customer_unreachable,
+                commitment_letter_id: commitment_letter.as_deref().map(attachment_id),
+                ..OrderAction::new(token, *flow_version, *action)
+            };
+            Ok(Request {
+                method: "POST",
+                path: format!("/isv/service-orders/{order_id}/actions"),
+                body: encode(&body)?,
+            })
+        }
         Call::WithdrawApplication {
             submission_id,
             application_id,
@@ -272,6 +324,11 @@ pub fn on_done(call: &Call, answer: &serde_json::Value) -> Result<Vec<Effect>, S
                 },
                 Effect::RemoteApplication(remote_application(&d.application)),
             ]
+        }
+        Call::ActOnOrder { .. } => {
+            let d = ServiceOrderData::deserialize(answer)
+                .map_err(|e| read("a service-order action", e))?;
+            vec![Effect::RemoteOrder(remote_order(&d.service_order))]
         }
         Call::WithdrawApplication { .. } => {
             let d = ApplicationData::deserialize(answer).map_err(|e| read("a withdrawal", e))?;

@@ -163,7 +163,7 @@ pub struct Report {
 }
 
 enum Start {
-    Ready(InFlight),
+    Ready(Box<InFlight>),
     Finished(Outcome),
 }
 
@@ -436,7 +436,7 @@ impl<M: Marketplace> Engine<M> {
                     report.sent += batch.len() as u32;
                     for &seq in batch {
                         match e.start(seq, &served)? {
-                            Start::Ready(f) => ready.push(f),
+                            Start::Ready(f) => ready.push(*f),
                             Start::Finished(o) => stop |= report.count(o),
                         }
                     }
@@ -629,7 +629,7 @@ impl<M: Marketplace> Engine<M> {
             )));
         };
         tracing::debug!(seq, op = %row.op, attempt = row.attempts, "sending");
-        Ok(Start::Ready(InFlight {
+        Ok(Start::Ready(Box::new(InFlight {
             seq,
             call,
             method,
@@ -637,7 +637,7 @@ impl<M: Marketplace> Engine<M> {
             body,
             attempts: row.attempts,
             submission_id: row.submission_id,
-        }))
+        })))
     }
 
     /// Records what became of a request: done with its effects, refused, or to be sent again

@@ -39,6 +39,27 @@ pub fn rows(
     known: impl Fn(&str) -> Known,
     also_wait_for: &[String],
 ) -> Vec<NewOutboxRow> {
+    let (mut rows, waits) = uploads(files, known, also_wait_for);
+    let create = Call::CreateApplication {
+        submission_id: submission_id.to_owned(),
+    };
+    rows.push(NewOutboxRow {
+        client_token: client_token(),
+        op: create.op().into(),
+        entity: entity.to_owned(),
+        waits_for: waits,
+        params: create.params(),
+    });
+    rows
+}
+
+/// The upload rows for the files the marketplace does not have and no open row uploads yet,
+/// and every token a call needing these files must wait for (`also_wait_for` first).
+pub fn uploads(
+    files: &[File<'_>],
+    known: impl Fn(&str) -> Known,
+    also_wait_for: &[String],
+) -> (Vec<NewOutboxRow>, Vec<String>) {
     let mut rows = Vec::new();
     let mut waits: Vec<(String, String)> = also_wait_for
         .iter()
@@ -71,17 +92,7 @@ pub fn rows(
             }
         }
     }
-    let create = Call::CreateApplication {
-        submission_id: submission_id.to_owned(),
-    };
-    rows.push(NewOutboxRow {
-        client_token: client_token(),
-        op: create.op().into(),
-        entity: entity.to_owned(),
-        waits_for: waits.into_iter().map(|(_, t)| t).collect(),
-        params: create.params(),
-    });
-    rows
+    (rows, waits.into_iter().map(|(_, t)| t).collect())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! application) in one transaction; the sync engine (`koodesk-sync`) sends them exactly once.
 
 mod by_hand;
-mod submit;
+pub(crate) mod submit;
 pub mod view;
 
 pub use by_hand::{export_by_hand, mark_submitted_by_hand, ByHandExport};

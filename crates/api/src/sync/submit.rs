@@ -331,15 +331,6 @@ pub fn submit(
     }
     let p = prepare(ctx, draft_id, accept_warnings)?;
     let submission_id = client_token();
-    let open_uploads: BTreeMap<String, String> = ctx
-        .store()?
-        .outbox(&account, false)?
-        .into_iter()
-        .filter_map(|r| match Call::from_row(&r) {
-            Ok(Call::UploadAttachment { sha256, .. }) => Some((sha256, r.client_token)),
-            _ => None,
-        })
-        .collect();
     let mut files: Vec<submission::File<'_>> = p
         .product
         .attachments()
@@ -355,27 +346,14 @@ pub fn submit(
         attachment: a,
         content_type: FORM_CONTENT_TYPE,
     }));
-    let uploaded: HashSet<String> = {
-        let store = ctx.store()?;
-        let mut set = HashSet::new();
-        for f in &files {
-            if store.is_uploaded(&account, &attachment_id(&f.attachment.sha256))? {
-                set.insert(f.attachment.sha256.clone());
-            }
-        }
-        set
-    };
+    let known = files_known(ctx, &account, &files)?;
     let (mut rows, support_waits) = support_change_for(ctx, &account, &p.product)?;
     let support_change = !rows.is_empty();
     rows.extend(submission::rows(
         &submission_id,
         &product_entity(&p.doc, draft_id),
         &files,
-        |sha| match open_uploads.get(sha) {
-            Some(token) => submission::Known::Queued(token.clone()),
-            None if uploaded.contains(sha) => submission::Known::Uploaded,
-            None => submission::Known::Missing,
-        },
+        known,
         &support_waits,
     ));
     let uploads = rows.iter().filter(|r| r.op == "upload_attachment").count() as u32;
@@ -426,4 +404,33 @@ fn support_change_for(
     let row = super::support_row(ctx)?;
     let token = row.client_token.clone();
     Ok((vec![row], vec![token]))
+}
+
+/// What the marketplace has of `files`: uploaded from here before, being uploaded by an open
+/// row (its token), or missing.
+pub(crate) fn files_known(
+    ctx: &Context,
+    account: &str,
+    files: &[submission::File<'_>],
+) -> Result<impl Fn(&str) -> submission::Known, ApiError> {
+    let store = ctx.store()?;
+    let open_uploads: BTreeMap<String, String> = store
+        .outbox(account, false)?
+        .into_iter()
+        .filter_map(|r| match Call::from_row(&r) {
+            Ok(Call::UploadAttachment { sha256, .. }) => Some((sha256, r.client_token)),
+            _ => None,
+        })
+        .collect();
+    let mut uploaded = HashSet::new();
+    for f in files {
+        if store.is_uploaded(account, &attachment_id(&f.attachment.sha256))? {
+            uploaded.insert(f.attachment.sha256.clone());
+        }
+    }
+    Ok(move |sha: &str| match open_uploads.get(sha) {
+        Some(token) => submission::Known::Queued(token.clone()),
+        None if uploaded.contains(sha) => submission::Known::Uploaded,
+        None => submission::Known::Missing,
+    })
 }
