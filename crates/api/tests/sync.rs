@@ -78,14 +78,46 @@ impl Rig {
         r.json().await.expect("JSON")
     }
 
+    /// A live professional service with `n` new orders; their ids.
+    async fn orders(&self, n: usize) -> Vec<String> {
+        let product: serde_json::Value = serde_json::from_str(include_str!(
+            "../../sandbox/fixtures/professional-service.json"
+        ))
+        .expect("fixture");
+        let live = self
+            .admin_post("/admin/products", json!({ "product": product }))
+            .await;
+        let mut ids = Vec::new();
+        for _ in 0..n {
+            let o = self
+                .admin_post(
+                    "/admin/orders",
+                    json!({ "productId": live["product"]["productId"] }),
+                )
+                .await;
+            ids.push(
+                o["serviceOrder"]["orderId"]
+                    .as_str()
+                    .expect("id")
+                    .to_owned(),
+            );
+        }
+        ids
+    }
+
+    /// The marketplace as another tool (the KooGallery console) reaches it.
+    fn console(&self) -> koodesk_market::Client {
+        koodesk_market::Client::new(
+            &koodesk_market::Site::Custom(self.sandbox.base_url.clone()),
+            koodesk_market::Credentials::new(self.sandbox.ak.clone(), self.sandbox.sk.clone()),
+            Default::default(),
+        )
+        .expect("client")
+    }
+
     async fn jump(&self, secs: i64) {
-        let r = reqwest::Client::new()
-            .post(format!("{}/admin/clock", self.sandbox.base_url))
-            .json(&json!({ "advanceSecs": secs }))
-            .send()
-            .await
-            .expect("clock");
-        assert!(r.status().is_success());
+        self.admin_post("/admin/clock", json!({ "advanceSecs": secs }))
+            .await;
     }
 }
 
@@ -418,37 +450,10 @@ async fn the_orders_inbox_measures_in_marketplace_time_and_puts_the_pressing_fir
     const HOUR: i64 = 3600;
     const DAY: i64 = 86_400;
     let rig = Rig::new(23).await;
-    let product: serde_json::Value = serde_json::from_str(include_str!(
-        "../../sandbox/fixtures/professional-service.json"
-    ))
-    .expect("fixture");
-    let live = rig
-        .admin_post("/admin/products", json!({ "product": product }))
-        .await;
-    let product_id = live["product"]["productId"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let mut ids = Vec::new();
-    for _ in 0..2 {
-        let o = rig
-            .admin_post("/admin/orders", json!({ "productId": product_id }))
-            .await;
-        ids.push(
-            o["serviceOrder"]["orderId"]
-                .as_str()
-                .expect("id")
-                .to_owned(),
-        );
-    }
+    let ids = rig.orders(2).await;
     // Both requests come in; the seller accepts one at once and leaves the other.
     rig.jump(31 * HOUR).await;
-    let client = koodesk_market::Client::new(
-        &koodesk_market::Site::Custom(rig.sandbox.base_url.clone()),
-        koodesk_market::Credentials::new(rig.sandbox.ak.clone(), rig.sandbox.sk.clone()),
-        Default::default(),
-    )
-    .expect("client");
+    let client = rig.console();
     let first = client.get_service_order(&ids[0]).await.expect("order");
     assert_eq!(first.flow_state, FlowState::RequestSubmitted);
     client
@@ -524,29 +529,7 @@ async fn order_actions_are_checked_queued_sent_once_and_a_stale_one_is_refused_w
     use koodesk_market::contract::OrderAction;
     const HOUR: i64 = 3600;
     let rig = Rig::new(24).await;
-    let product: serde_json::Value = serde_json::from_str(include_str!(
-        "../../sandbox/fixtures/professional-service.json"
-    ))
-    .expect("fixture");
-    let live = rig
-        .admin_post("/admin/products", json!({ "product": product }))
-        .await;
-    let product_id = live["product"]["productId"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let mut ids = Vec::new();
-    for _ in 0..2 {
-        let o = rig
-            .admin_post("/admin/orders", json!({ "productId": product_id }))
-            .await;
-        ids.push(
-            o["serviceOrder"]["orderId"]
-                .as_str()
-                .expect("id")
-                .to_owned(),
-        );
-    }
+    let ids = rig.orders(2).await;
     rig.jump(31 * HOUR).await;
     rig.sync().await;
     let ctx = &rig.ctx;
@@ -625,12 +608,7 @@ async fn order_actions_are_checked_queued_sent_once_and_a_stale_one_is_refused_w
     // `b` moves on elsewhere (the console) before a delivery decided here is sent: refused,
     // with the marketplace's reason, and applied nowhere.
     let local = orders::get(ctx, b).expect("order");
-    let client = koodesk_market::Client::new(
-        &koodesk_market::Site::Custom(rig.sandbox.base_url.clone()),
-        koodesk_market::Credentials::new(rig.sandbox.ak.clone(), rig.sandbox.sk.clone()),
-        Default::default(),
-    )
-    .expect("client");
+    let client = rig.console();
     let mut elsewhere = OrderAction::new(
         "tok-console-deliver",
         local.flow_version,

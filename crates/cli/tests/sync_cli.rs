@@ -155,39 +155,34 @@ async fn submit_sync_and_read_back_from_the_command_line() {
     assert!(text(&out).contains("WITHDRAWN"), "{}", text(&out));
 
     // The orders desk: an order whose customer has sent a request waits for the seller.
-    let admin = reqwest::Client::new();
+    let admin = |path: &str, body: Value| {
+        let url = format!("{}{path}", sandbox.base_url);
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .expect("admin");
+            assert!(r.status().is_success());
+            r.json::<Value>().await.expect("JSON")
+        }
+    };
     let product: Value = serde_json::from_str(include_str!(
         "../../sandbox/fixtures/professional-service.json"
     ))
     .expect("fixture");
-    let live: Value = admin
-        .post(format!("{}/admin/products", sandbox.base_url))
-        .json(&json!({ "product": product }))
-        .send()
-        .await
-        .expect("admin")
-        .json()
-        .await
-        .expect("JSON");
-    let order: Value = admin
-        .post(format!("{}/admin/orders", sandbox.base_url))
-        .json(&json!({ "productId": live["product"]["productId"] }))
-        .send()
-        .await
-        .expect("admin")
-        .json()
-        .await
-        .expect("JSON");
+    let live = admin("/admin/products", json!({ "product": product })).await;
+    let order = admin(
+        "/admin/orders",
+        json!({ "productId": live["product"]["productId"] }),
+    )
+    .await;
     let order_id = order["serviceOrder"]["orderId"]
         .as_str()
         .expect("id")
         .to_owned();
-    admin
-        .post(format!("{}/admin/clock", sandbox.base_url))
-        .json(&json!({ "advanceSecs": 31 * 3600 }))
-        .send()
-        .await
-        .expect("clock");
+    admin("/admin/clock", json!({ "advanceSecs": 31 * 3600 })).await;
     let out = run(&data, &sandbox, &["sync", "--once"]);
     assert!(out.status.success(), "{}", text(&out));
     let out = run(&data, &sandbox, &["orders", "list", "--needs-me"]);
