@@ -42,6 +42,7 @@ fn main() {
         "three_way",
         "rebase_draft",
         "list_applications",
+        "list_orders",
         "withdraw_application",
         "sync_status",
         "sync_now",

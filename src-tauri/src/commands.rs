@@ -7,6 +7,7 @@ use koodesk_api::dto::{
     FormView, Language, LanguagePref, LiveProductDto, RevisionDto, Settings, SupportJson,
     SupportView, TemplateCheck,
 };
+use koodesk_api::orders::{self, OrderFilter, OrderRow};
 use koodesk_api::sync::view::{self, ApplicationDto, DraftSubmission, SyncStatus};
 use koodesk_api::sync::{self, OutboxItem, SubmitResult, ThreeWayView};
 use koodesk_api::{accounts, drafts, settings, support, templates, ApiError, ErrorCode};
@@ -432,6 +433,18 @@ pub async fn rebase_draft(shell: State<'_, Shell>, id: String) -> Result<RebaseR
 pub async fn list_applications(shell: State<'_, Shell>) -> Result<Vec<ApplicationDto>, ApiError> {
     let ctx = shell.ctx()?;
     worker(move || view::applications(&ctx)).await
+}
+
+/// The service-order inbox (as last synced), most pressing first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_orders(
+    shell: State<'_, Shell>,
+    filter: OrderFilter,
+    search: String,
+) -> Result<Vec<OrderRow>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || orders::list(&ctx, filter, &search)).await
 }
 
 #[tauri::command]

@@ -62,6 +62,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::three_way,
             commands::rebase_draft,
             commands::list_applications,
+            commands::list_orders,
             commands::withdraw_application,
             commands::sync_status,
             commands::sync_now,

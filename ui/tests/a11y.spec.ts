@@ -6,6 +6,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { modificationOf, oneTimeSpec, releaseDraft } from "./drafts";
 import { installIpcMock } from "./ipc-mock";
+import { ORDERS } from "./orders";
 
 const draft = releaseDraft({ specs: [oneTimeSpec] });
 const named = releaseDraft({ name: "Database Migration", specs: [oneTimeSpec] });
@@ -85,6 +86,7 @@ const STATES: [string, string, (page: Page) => Promise<void>][] = [
     },
   ],
   ["service orders", "/#/orders", async () => {}],
+  ["service orders inbox", "/#/orders?inbox", async () => {}],
   ["notifications", "/#/notifications", async () => {}],
 ];
 
@@ -93,7 +95,11 @@ for (const colorScheme of ["light", "dark"] as const) {
     for (const [name, url, arrange] of STATES) {
       test(`axe: ${name} (${language}, ${colorScheme}) has no serious or critical violation`, async ({ page }) => {
         await page.emulateMedia({ colorScheme });
-        await installIpcMock(page, { language, drafts: { "d-1": draft, "d-2": named, "d-3": saas } });
+        await installIpcMock(page, {
+          language,
+          drafts: { "d-1": draft, "d-2": named, "d-3": saas },
+          orders: url.endsWith("?inbox") ? ORDERS : undefined,
+        });
         await page.goto(url);
         await expect(page.locator("html")).toHaveAttribute("data-theme", colorScheme);
         await expect(page.getByTestId("page")).toBeVisible();

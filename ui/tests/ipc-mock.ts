@@ -35,6 +35,8 @@ export interface MockOptions {
   drafts?: Record<string, DraftDocument>;
   /** The ruleset limits the backend reports (the shipped ruleset's by default). */
   limits?: Partial<RuleLimits>;
+  /** Service orders as last synced, most pressing first (the inbox). */
+  orders?: Wire["list_orders"];
 }
 
 export async function installIpcMock(page: Page, opts: MockOptions = {}): Promise<void> {
@@ -390,6 +392,23 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         };
       },
       list_applications: (): Wire["list_applications"] => applications,
+      list_orders: (args: Record<string, unknown>): Wire["list_orders"] => {
+        const needle = String(args.search ?? "").toLowerCase();
+        type Row = Wire["list_orders"][number];
+        const all = (): boolean => true;
+        const keep: Record<string, (r: Row) => boolean> = {
+          all,
+          needs_me: (r) => !r.appeal_open && r.waiting_for === "SELLER",
+          waiting_for_customer: (r) => !r.appeal_open && r.waiting_for === "CUSTOMER",
+          in_appeal: (r) => r.appeal_open,
+          completed: (r) => r.flow_state === "ACCEPTED" || r.flow_state === "COMPLETED",
+        };
+        return (o.orders ?? []).filter(
+          (r) =>
+            (keep[String(args.filter)] ?? all)(r) &&
+            (!needle || [r.order_id, r.product_name, r.customer_name].some((f) => f.toLowerCase().includes(needle))),
+        );
+      },
       rebase_draft: (args: Record<string, unknown>): Wire["rebase_draft"] => {
         const id = String(args.id);
         refused.delete(id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { when, workingDaysSince } from "./time";
+import { span, when, workingDaysSince } from "./time";
 
 describe("time", () => {
   it("counts working days, not weekends", () => {
@@ -15,5 +15,15 @@ describe("time", () => {
     expect(when("2026-11-23T09:00:00Z", "en")).toMatch(/2026/);
     expect(when("garbage", "en")).toBe("garbage");
     expect(when(null, "en")).toBe("");
+  });
+});
+
+describe("span", () => {
+  it("says days and hours, hours and minutes, or minutes, in the seller's language", () => {
+    expect(span(2 * 86_400 + 4 * 3600 + 59, "en")).toBe("2 d 4 h");
+    expect(span(5 * 3600 + 10 * 60, "en")).toBe("5 h 10 min");
+    expect(span(12 * 60 + 5, "en")).toBe("12 min");
+    expect(span(-(9 * 3600), "en")).toBe("9 h 0 min");
+    expect(span(86_400 + 3600, "zh-CN")).toBe("1天1小时");
   });
 });

@@ -22,3 +22,15 @@ export function workingDaysSince(fromIso: string, now: Date = new Date()): numbe
   }
   return days;
 }
+
+/** A duration in seconds as sellers say it: "2 d 4 h", "5 h 10 min", "12 min" (en), "2天4小时" (zh). */
+export function span(secs: number, lang: string): string {
+  const s = Math.abs(Math.trunc(secs));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const zh = lang.startsWith("zh");
+  if (d > 0) return zh ? `${d}天${h}小时` : `${d} d ${h} h`;
+  if (h > 0) return zh ? `${h}小时${m}分钟` : `${h} h ${m} min`;
+  return zh ? `${m}分钟` : `${m} min`;
+}

@@ -71,6 +71,8 @@ export const commands = {
 	/**  "Rebase on the live product": the seller's changes onto the live product as last pulled. */
 	rebaseDraft: (id: string) => typedError<RebaseResult_Serialize, ApiError_Serialize>(__TAURI_INVOKE("rebase_draft", { id })),
 	listApplications: () => typedError<ApplicationDto_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("list_applications")),
+	/**  The service-order inbox (as last synced), most pressing first. */
+	listOrders: (filter: OrderFilter, search: string) => typedError<OrderRow_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("list_orders", { filter, search })),
 	withdrawApplication: (id: string) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("withdraw_application", { id })),
 	syncStatus: () => typedError<SyncStatus_Serialize, ApiError_Serialize>(__TAURI_INVOKE("sync_status")),
 	/**  "Sync now": send what is due and pull at once. */
@@ -379,6 +381,22 @@ export type FindingDto = {
 };
 
 /**
+ *  Where a supervised order's service flow stands. Names are descriptive (the console's full list
+ *  of status strings is not documented); `label` gives the documented strings where they exist.
+ */
+export type FlowState = 
+/**  Paid; the customer has not submitted a request yet (professional service, SaaS). */
+"AWAITING_REQUEST" | 
+/**  The customer's request waits for the seller to accept or reject it. */
+"REQUEST_SUBMITTED" | 
+/**  "Waiting for the seller to provide the service". */
+"DELIVERING" | 
+/**  "Waiting for the user to confirm acceptance". */
+"AWAITING_ACCEPTANCE" | 
+/**  Accepted; the order completes 3 hours later. */
+"ACCEPTED" | "COMPLETED";
+
+/**
  *  The app is about to quit: the UI saves every pending edit now, then answers with the
  *  `flush_done` command and this token. The shell waits for that answer at most
  *  [`crate::quit::FLUSH_WAIT`].
@@ -454,6 +472,82 @@ export type MethodOptions = {
 	software: boolean,
 };
 
+/**  Which orders the inbox shows. */
+export type OrderFilter = "all" | 
+/**  The flow waits for the seller (and no appeal freezes it). */
+"needs_me" | "waiting_for_customer" | "in_appeal" | "completed";
+
+/**  One line of the inbox. */
+export type OrderRow = OrderRow_Serialize | OrderRow_Deserialize;
+
+/**  One line of the inbox. */
+export type OrderRow_Deserialize = {
+	order_id: string,
+	product_name: string,
+	customer_name: string,
+	flow_state: FlowState,
+	waiting_for: Party,
+	urgency: Urgency,
+	/**  Seconds since the flow last moved, in marketplace time. */
+	idle_secs: number,
+	/**  Seconds since each side last updated the flow. */
+	seller_idle_secs: number,
+	customer_idle_secs: number,
+	/**
+	 *  Seconds until the customer may appeal for the seller's silence (negative: they may now);
+	 *  `None` when the flow does not wait for the seller.
+	 */
+	appeal_in_secs?: number | null,
+	seller_rejections: number,
+	customer_rejections: number,
+	appeal_open: boolean,
+	/**  The order's flow version: an action names it. */
+	flow_version: number,
+	/**  ISO 8601, UTC. */
+	flow_updated_at: string,
+	/**  An action queued here and not sent yet ("waiting to send"). */
+	queued?: SellerAction | null,
+	/**
+	 *  The marketplace refused the last action sent from here, with its message verbatim
+	 *  (e.g. the flow moved on since it was decided).
+	 */
+	refused?: string | null,
+};
+
+/**  One line of the inbox. */
+export type OrderRow_Serialize = {
+	order_id: string,
+	product_name: string,
+	customer_name: string,
+	flow_state: FlowState,
+	waiting_for: Party,
+	urgency: Urgency,
+	/**  Seconds since the flow last moved, in marketplace time. */
+	idle_secs: number,
+	/**  Seconds since each side last updated the flow. */
+	seller_idle_secs: number,
+	customer_idle_secs: number,
+	/**
+	 *  Seconds until the customer may appeal for the seller's silence (negative: they may now);
+	 *  `None` when the flow does not wait for the seller.
+	 */
+	appeal_in_secs: number | null,
+	seller_rejections: number,
+	customer_rejections: number,
+	appeal_open: boolean,
+	/**  The order's flow version: an action names it. */
+	flow_version: number,
+	/**  ISO 8601, UTC. */
+	flow_updated_at: string,
+	/**  An action queued here and not sent yet ("waiting to send"). */
+	queued: SellerAction | null,
+	/**
+	 *  The marketplace refused the last action sent from here, with its message verbatim
+	 *  (e.g. the flow moved on since it was decided).
+	 */
+	refused: string | null,
+};
+
 /**  One outbox row, for `koodesk outbox list` and the sync status. */
 export type OutboxItem = OutboxItem_Serialize | OutboxItem_Deserialize;
 
@@ -484,6 +578,8 @@ export type OutboxItem_Serialize = {
 	submission_id: string | null,
 	created_at: string,
 };
+
+export type Party = "SELLER" | "CUSTOMER" | "OPERATIONS" | "NOBODY";
 
 /**  What rebasing a modification did. */
 export type RebaseResult = RebaseResult_Serialize | RebaseResult_Deserialize;
@@ -541,6 +637,9 @@ export type RuleLimits = {
 	/**  Hours from acceptance to a completed order. */
 	completion_delay_hours: number,
 };
+
+/**  A seller's supervision action. */
+export type SellerAction = "ACCEPT_REQUEST" | "REJECT_REQUEST" | "DELIVER_SERVICE" | "INITIATE_APPEAL";
 
 export type Settings = {
 	/**  What the seller chose. */
@@ -771,6 +870,26 @@ export type ThreeWay_Serialize = {
 	/**  A price or billing field: the seller's customers pay by it. */
 	pricing: boolean,
 };
+
+/**
+ *  How close an order is to the customer's right to appeal for the seller's silence — the desk's
+ *  traffic light. Ordered from least to most pressing for the seller.
+ */
+export type Urgency = 
+/**  Closed: accepted or completed. */
+"done" | 
+/**  Frozen by an appeal until Operations decides. */
+"frozen" | 
+/**  The flow waits for the customer. */
+"their_move" | 
+/**  The seller's move, well within the line (green). */
+"calm" | 
+/**  The seller's move, `stall_days - 2` days or more since the last update (amber). */
+"soon" | 
+/**  The seller's move, `stall_days - 1` days or more (red). */
+"urgent" | 
+/**  The customer may appeal now (past the line, or a side hit the rejection limit). */
+"appealable";
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 

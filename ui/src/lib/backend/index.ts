@@ -40,10 +40,16 @@ import {
   type SubmitResult,
   type SyncStatus_Serialize as SyncStatus,
   type ThreeWayView_Serialize as ThreeWayView,
+  type OrderFilter,
+  type OrderRow_Serialize as OrderRow,
+  type Urgency,
 } from "./bindings";
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
 export type {
+  OrderFilter,
+  OrderRow,
+  Urgency,
   AccountDto,
   AccountInput,
   ConnectionReport,
@@ -180,6 +186,8 @@ export const backend = {
   /** Applies the seller's changes onto the live product as last pulled (a new revision). */
   rebaseDraft: (id: string) => call(commands.rebaseDraft(id)),
   listApplications: () => call(commands.listApplications()),
+  /** The service-order inbox as last synced, most pressing first. */
+  listOrders: (filter: OrderFilter, search: string) => call(commands.listOrders(filter, search)),
   withdrawApplication: (id: string) => call(commands.withdrawApplication(id)),
   syncStatus: () => call(commands.syncStatus()),
   syncNow: () => commands.syncNow(),
