@@ -156,12 +156,7 @@ fn entity(order_id: &str) -> String {
 
 /// Every action row of the account, oldest first.
 fn action_rows(ctx: &Context) -> Result<Vec<OutboxRow>, ApiError> {
-    Ok(ctx
-        .store()?
-        .outbox(&ctx.account(), true)?
-        .into_iter()
-        .filter(|r| r.op == "act_on_order")
-        .collect())
+    Ok(ctx.store()?.outbox_of_op(&ctx.account(), "act_on_order")?)
 }
 
 /// Queues a supervision action on an order as last synced, decided on its flow version: the

@@ -336,6 +336,16 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The account's rows of one operation (finished ones too), oldest first: what the order
+    /// desk reads, without the other rows and their bodies (an upload's is the whole file).
+    pub fn outbox_of_op(&self, account: &str, op: &str) -> Result<Vec<OutboxRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM outbox WHERE account = ?1 AND op = ?2 ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map([account, op], outbox_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// One row by its number.
     pub fn outbox_row(&self, seq: i64) -> Result<Option<OutboxRow>, StoreError> {
         Ok(query_one(
