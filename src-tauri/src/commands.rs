@@ -7,7 +7,9 @@ use koodesk_api::dto::{
     FormView, Language, LanguagePref, LiveProductDto, RevisionDto, Settings, SupportJson,
     SupportView, TemplateCheck,
 };
-use koodesk_api::orders::{self, OrderFilter, OrderRow};
+use koodesk_api::orders::{
+    self, OrderActionForm, OrderDetail, OrderFilter, OrderRow, QueuedOrderAction, RequestReading,
+};
 use koodesk_api::sync::view::{self, ApplicationDto, DraftSubmission, SyncStatus};
 use koodesk_api::sync::{self, OutboxItem, SubmitResult, ThreeWayView};
 use koodesk_api::{accounts, drafts, settings, support, templates, ApiError, ErrorCode};
@@ -445,6 +447,66 @@ pub async fn list_orders(
 ) -> Result<Vec<OrderRow>, ApiError> {
     let ctx = shell.ctx()?;
     worker(move || orders::list(&ctx, filter, &search)).await
+}
+
+/// One order, whole, as last synced.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_order(shell: State<'_, Shell>, id: String) -> Result<OrderDetail, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || orders::detail(&ctx, &id)).await
+}
+
+/// The customer's filled templates of an order, each read as its form in a child process
+/// (downloaded first, with the form's definition, when this computer does not have them).
+#[tauri::command]
+#[specta::specta]
+pub async fn read_order_request(
+    shell: State<'_, Shell>,
+    id: String,
+) -> Result<Vec<RequestReading>, ApiError> {
+    let ctx = shell.ctx()?;
+    orders::read_request(&ctx, &id).await
+}
+
+/// Saves one of an order's request files where the seller picks (the system's save dialog).
+/// `None` when the seller cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_order_file(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    id: String,
+    attachment_id: String,
+    file_name: String,
+) -> Result<Option<String>, ApiError> {
+    let ctx = shell.ctx()?;
+    let ext = std::path::Path::new(&file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let Some(path) = dialogs::save(&app, &file_name, &ext).await else {
+        return Ok(None);
+    };
+    orders::save_file(&ctx, &id, &attachment_id, &path)
+        .await
+        .map(Some)
+}
+
+/// Queues a supervision action (checked by the domain's rules first); the background sync sends it.
+#[tauri::command]
+#[specta::specta]
+pub async fn act_on_order(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    id: String,
+    input: OrderActionForm,
+) -> Result<QueuedOrderAction, ApiError> {
+    let ctx = shell.ctx()?;
+    let queued = worker(move || orders::act(&ctx, &id, &input.into_input()?)).await?;
+    nudge(&app, false);
+    Ok(queued)
 }
 
 #[tauri::command]

@@ -6,7 +6,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { modificationOf, oneTimeSpec, releaseDraft } from "./drafts";
 import { installIpcMock } from "./ipc-mock";
-import { ORDERS } from "./orders";
+import { DETAILS, ORDERS, READINGS } from "./orders";
 
 const draft = releaseDraft({ specs: [oneTimeSpec] });
 const named = releaseDraft({ name: "Database Migration", specs: [oneTimeSpec] });
@@ -87,6 +87,24 @@ const STATES: [string, string, (page: Page) => Promise<void>][] = [
   ],
   ["service orders", "/#/orders", async () => {}],
   ["service orders inbox", "/#/orders?inbox", async () => {}],
+  [
+    "an order with its request read as the form",
+    "/#/orders/CS-APPEALABLE",
+    async (p) => void (await expect(p.getByTestId("order-reading")).toHaveCount(2)),
+  ],
+  [
+    "an order's action explained",
+    "/#/orders/CS-APPEALABLE",
+    async (p) => {
+      await p.getByTestId("order-action-REJECT_REQUEST").click();
+      await expect(p.getByTestId("order-explain")).toBeVisible();
+    },
+  ],
+  [
+    "a frozen order",
+    "/#/orders/CS-FROZEN",
+    async (p) => void (await expect(p.getByTestId("order-appeal")).toBeVisible()),
+  ],
   ["notifications", "/#/notifications", async () => {}],
 ];
 
@@ -98,7 +116,9 @@ for (const colorScheme of ["light", "dark"] as const) {
         await installIpcMock(page, {
           language,
           drafts: { "d-1": draft, "d-2": named, "d-3": saas },
-          orders: url.endsWith("?inbox") ? ORDERS : undefined,
+          orders: url.endsWith("?inbox") || url.includes("/orders/") ? ORDERS : undefined,
+          orderDetails: DETAILS,
+          readings: { "CS-APPEALABLE": READINGS },
         });
         await page.goto(url);
         await expect(page.locator("html")).toHaveAttribute("data-theme", colorScheme);

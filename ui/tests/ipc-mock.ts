@@ -37,6 +37,10 @@ export interface MockOptions {
   limits?: Partial<RuleLimits>;
   /** Service orders as last synced, most pressing first (the inbox). */
   orders?: Wire["list_orders"];
+  /** Whole orders by id (the order page). */
+  orderDetails?: Record<string, Wire["get_order"]>;
+  /** The customer's files read back, by order id. */
+  readings?: Record<string, Wire["read_order_request"]>;
 }
 
 export async function installIpcMock(page: Page, opts: MockOptions = {}): Promise<void> {
@@ -57,6 +61,8 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
       for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
     };
     w.__calls = calls;
+    // Order actions queued from the order page, by order id.
+    const queuedActions = new Map<string, NonNullable<Wire["list_orders"][number]["queued"]>>();
     // Accounts: the built-in Demo marketplace plus what the seller adds (keys are not kept).
     const accounts: { id: string; name: string; site: string }[] = [
       { id: "local", name: "Demo marketplace", site: "http://127.0.0.1:40123" },
@@ -408,6 +414,35 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
             (keep[String(args.filter)] ?? all)(r) &&
             (!needle || [r.order_id, r.product_name, r.customer_name].some((f) => f.toLowerCase().includes(needle))),
         );
+      },
+      get_order: (args: Record<string, unknown>): Wire["get_order"] => {
+        const d = o.orderDetails?.[String(args.id)];
+        if (!d) throw { code: "not_found", message: `There is no order ${String(args.id)} (as of the last sync).` };
+        const queued = queuedActions.get(d.row.order_id) ?? d.row.queued;
+        const actions = d.actions.map((a) =>
+          queued && !a.unavailable
+            ? { ...a, unavailable: "An action on this order is still waiting to be sent; it goes first." }
+            : a,
+        );
+        return { ...d, row: { ...d.row, queued }, actions };
+      },
+      read_order_request: (args: Record<string, unknown>): Wire["read_order_request"] =>
+        o.readings?.[String(args.id)] ?? [],
+      save_order_file: (args: Record<string, unknown>): Wire["save_order_file"] =>
+        `/home/seller/Downloads/${String(args.fileName)}`,
+      act_on_order: (args: Record<string, unknown>): Wire["act_on_order"] => {
+        const id = String(args.id);
+        const input = args.input as { action: string; reason: string | null; result_text: string | null };
+        const d = o.orderDetails?.[id];
+        const offer = d?.actions.find((a) => a.action === input.action);
+        if (!d || !offer || offer.unavailable || queuedActions.has(id))
+          throw { code: "invalid_input", message: offer?.unavailable ?? "Not possible now.", field: "action" };
+        if ((input.action === "REJECT_REQUEST" || input.action === "INITIATE_APPEAL") && !input.reason)
+          throw { code: "invalid_input", message: "Reason is required for this action.", field: "action" };
+        if (input.action === "DELIVER_SERVICE" && !input.result_text)
+          throw { code: "invalid_input", message: "ResultText is required for this action.", field: "action" };
+        queuedActions.set(id, input.action as NonNullable<Wire["list_orders"][number]["queued"]>);
+        return { client_token: `tok-${queuedActions.size}`, uploads: 0 };
       },
       rebase_draft: (args: Record<string, unknown>): Wire["rebase_draft"] => {
         const id = String(args.id);

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { installIpcMock } from "./ipc-mock";
-import { ORDERS } from "./orders";
+import { DETAILS, ORDERS, READINGS } from "./orders";
 
 test("the inbox puts the pressing first and says when the customer may appeal", async ({ page }) => {
   await installIpcMock(page, { orders: ORDERS });
@@ -69,4 +69,108 @@ test("an account without orders says how they arrive", async ({ page }) => {
   await page.goto("/#/orders");
   await expect(page.getByText("No service orders yet")).toBeVisible();
   await expect(page.getByTestId("orders-search")).toHaveCount(0);
+});
+
+test("Enter opens an order: its request read as the form, problems with their cell, the records", async ({ page }) => {
+  await installIpcMock(page, { orders: ORDERS, orderDetails: DETAILS, readings: { "CS-APPEALABLE": READINGS } });
+  await page.goto("/#/orders");
+  await page.getByTestId("orders").focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/#\/orders\/CS-APPEALABLE$/);
+  await expect(page.getByTestId("order-title")).toBeFocused();
+  await expect(page.getByTestId("order-state")).toHaveText("Request to confirm");
+  await expect(page.getByTestId("order-customer-may-appeal")).toContainText("more than 5 days");
+  await expect(page.getByTestId("order-request-text")).toHaveText("Please migrate our 12 servers before the 15th.");
+  await expect(page.getByTestId("order-usage")).toHaveText("when the customer accepts the delivery");
+  const good = page.locator("[data-testid=order-reading][data-file='Data migration request (filled).xlsx']");
+  await expect(good.getByRole("heading")).toContainText("Data migration request");
+  await expect(good.locator("[data-key=company_name]")).toContainText("Acme Ltd");
+  const missing = good.locator("[data-key=contact_email]");
+  await expect(missing).toContainText("no answer");
+  await expect(missing).toContainText("An answer is required. (Request!C8)");
+  await expect(good.getByTestId("order-reading-problems")).toHaveText("1 answer(s) need attention.");
+  await expect(good.locator("caption").nth(1)).toHaveText("Servers to migrate · 1");
+  const broken = page.locator("[data-testid=order-reading][data-file='broken.xlsx']");
+  await expect(broken.getByTestId("order-reading-error")).toContainText("broken.xlsx cannot be read");
+  await expect(page.getByTestId("order-records").locator("li")).toHaveCount(2);
+  await page.getByTestId("order-save-file").first().click();
+  await expect(page.getByTestId("order-notice")).toContainText("/home/seller/Downloads/");
+  // Escape goes back to the inbox.
+  await page.keyboard.press("Escape");
+  await expect(page).toHaveURL(/#\/orders$/);
+});
+
+test("an action is explained before it is queued; a rejection needs a reason; A opens accept", async ({ page }) => {
+  await installIpcMock(page, { orders: ORDERS, orderDetails: DETAILS });
+  await page.goto("/#/orders/CS-APPEALABLE");
+  await expect(page.getByTestId("order-action-DELIVER_SERVICE")).toBeDisabled();
+  await page.getByTestId("order-action-REJECT_REQUEST").click();
+  const dialog = page.getByTestId("order-dialog");
+  await expect(dialog.getByTestId("order-explain")).toContainText("after 3 rejections the customer may appeal");
+  await dialog.getByTestId("order-confirm").click();
+  await expect(dialog.getByTestId("order-form-error")).toContainText("Reason is required");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  // The single key A opens Accept; confirming queues it and the page says it waits to send.
+  await page.getByTestId("order-title").focus();
+  await page.keyboard.press("a");
+  await expect(dialog.getByTestId("order-explain")).toContainText("deliver within 5 days of accepting");
+  await dialog.getByTestId("order-confirm").click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("order-notice")).toContainText("Accept is queued");
+  await expect(page.getByTestId("order-queued")).toContainText("Accept waiting to send");
+  await expect(page.getByTestId("order-action-ACCEPT_REQUEST")).toBeDisabled();
+  const calls = await page.evaluate(() => (window as unknown as { __calls: { cmd: string; args: unknown }[] }).__calls);
+  const acts = calls.filter((c) => c.cmd === "act_on_order");
+  expect(acts).toHaveLength(2);
+  expect(acts[1]?.args).toMatchObject({ id: "CS-APPEALABLE", input: { action: "ACCEPT_REQUEST" } });
+});
+
+test("a frozen order refuses every action with the reason", async ({ page }) => {
+  await installIpcMock(page, { orders: ORDERS, orderDetails: DETAILS });
+  await page.goto("/#/orders/CS-FROZEN");
+  for (const a of ["ACCEPT_REQUEST", "REJECT_REQUEST", "DELIVER_SERVICE", "INITIATE_APPEAL"])
+    await expect(page.getByTestId(`order-action-${a}`)).toBeDisabled();
+  await expect(page.getByTestId("order-no-action")).toContainText("frozen by an appeal");
+  await expect(page.getByTestId("order-appeal")).toContainText("flow is frozen");
+  await page.getByTestId("order-title").focus();
+  await page.keyboard.press("p");
+  await expect(page.getByTestId("order-dialog")).toHaveCount(0);
+});
+
+test("single-key shortcuts can be turned off in Settings; arrows and Enter still work", async ({ page }) => {
+  await installIpcMock(page, { orders: ORDERS, orderDetails: DETAILS });
+  await page.goto("/#/settings");
+  const box = page.getByTestId("single-keys");
+  await expect(box).toBeChecked();
+  await box.uncheck();
+  await page.goto("/#/orders");
+  await page.getByTestId("orders").focus();
+  const selected = () => page.locator("[data-testid=order][aria-selected=true]");
+  await page.keyboard.press("j");
+  await expect(selected()).toHaveAttribute("data-id", "CS-APPEALABLE");
+  await page.keyboard.press("ArrowDown");
+  await expect(selected()).toHaveAttribute("data-id", "CS-URGENT");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("order-title")).toBeVisible();
+  await page.keyboard.press("a");
+  await expect(page.getByTestId("order-dialog")).toHaveCount(0);
+  await page.reload();
+  await page.goto("/#/settings");
+  await expect(page.getByTestId("single-keys")).not.toBeChecked();
+});
+
+test("an order page in 简体中文", async ({ page }) => {
+  await installIpcMock(page, {
+    orders: ORDERS,
+    orderDetails: DETAILS,
+    readings: { "CS-APPEALABLE": READINGS },
+    language: "zh-CN",
+  });
+  await page.goto("/#/orders/CS-APPEALABLE");
+  await expect(page.getByTestId("order-state")).toHaveText("待确认需求");
+  await expect(page.getByRole("heading", { name: "客户的需求" })).toBeVisible();
+  await page.getByTestId("order-action-ACCEPT_REQUEST").click();
+  await expect(page.getByTestId("order-explain")).toContainText("天内请交付");
 });

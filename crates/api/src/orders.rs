@@ -16,6 +16,12 @@ use serde::{Deserialize, Serialize};
 use crate::sync::view::iso;
 use crate::{ApiError, Context, ErrorCode};
 
+mod page;
+pub use page::{
+    detail, read_request, save_file, ActionOffer, AnswerView, FormSource, OrderDetail, OrderFile,
+    OrderKind, OrderRecordView, RequestReading,
+};
+
 /// Which orders the inbox shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +104,42 @@ impl OrderActionInput {
     }
 }
 
+/// An action as the window sends it: files are the attachments `attach_file` returned.
+#[derive(Debug, Clone, PartialEq, Deserialize, specta::Type)]
+pub struct OrderActionForm {
+    pub action: SellerAction,
+    pub reason: Option<String>,
+    pub result_text: Option<String>,
+    pub actual_enabling_time: Option<String>,
+    pub deliverables: Vec<crate::dto::AttachmentJson>,
+    pub proofs: Vec<crate::dto::AttachmentJson>,
+    pub customer_unreachable: bool,
+    pub commitment_letter: Option<crate::dto::AttachmentJson>,
+}
+
+impl OrderActionForm {
+    pub fn into_input(self) -> Result<OrderActionInput, ApiError> {
+        let file = |j: crate::dto::AttachmentJson| {
+            serde_json::from_value::<Attachment>(j.0).map_err(|e| {
+                ApiError::invalid("files", format!("A file is not described right: {e}."))
+            })
+        };
+        let files = |list: Vec<crate::dto::AttachmentJson>| {
+            list.into_iter().map(file).collect::<Result<Vec<_>, _>>()
+        };
+        Ok(OrderActionInput {
+            action: self.action,
+            reason: self.reason,
+            result_text: self.result_text,
+            actual_enabling_time: self.actual_enabling_time,
+            deliverables: files(self.deliverables)?,
+            proofs: files(self.proofs)?,
+            customer_unreachable: self.customer_unreachable,
+            commitment_letter: self.commitment_letter.map(file).transpose()?,
+        })
+    }
+}
+
 /// An action queued: its client token and how many files go up first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct QueuedOrderAction {
@@ -113,25 +155,7 @@ pub fn list(ctx: &Context, filter: OrderFilter, search: &str) -> Result<Vec<Orde
     let actions = action_rows(ctx)?;
     let mut rows: Vec<OrderRow> = orders(ctx)?
         .iter()
-        .map(|o| {
-            let mut r = row(o, now, &rules);
-            let mine: Vec<&OutboxRow> = actions
-                .iter()
-                .filter(|a| a.entity == entity(&o.order_id))
-                .collect();
-            r.queued = mine
-                .iter()
-                .filter(|a| matches!(a.state.as_str(), "queued" | "in_flight"))
-                .find_map(|a| match Call::from_row(a) {
-                    Ok(Call::ActOnOrder { action, .. }) => Some(action),
-                    _ => None,
-                });
-            r.refused = mine
-                .last()
-                .filter(|a| a.state == "rejected")
-                .and_then(|a| a.last_error.clone());
-            r
-        })
+        .map(|o| with_actions(row(o, now, &rules), &actions))
         .filter(|r| keep(r, filter))
         .filter(|r| {
             needle.is_empty()
@@ -147,6 +171,24 @@ pub fn list(ctx: &Context, filter: OrderFilter, search: &str) -> Result<Vec<Orde
             .then(a.order_id.cmp(&b.order_id))
     });
     Ok(rows)
+}
+
+/// A row with what this computer has queued on the order and the marketplace's last refusal.
+fn with_actions(mut r: OrderRow, actions: &[OutboxRow]) -> OrderRow {
+    let id = entity(&r.order_id);
+    let mine: Vec<&OutboxRow> = actions.iter().filter(|a| a.entity == id).collect();
+    r.queued = mine
+        .iter()
+        .filter(|a| matches!(a.state.as_str(), "queued" | "in_flight"))
+        .find_map(|a| match Call::from_row(a) {
+            Ok(Call::ActOnOrder { action, .. }) => Some(action),
+            _ => None,
+        });
+    r.refused = mine
+        .last()
+        .filter(|a| a.state == "rejected")
+        .and_then(|a| a.last_error.clone());
+    r
 }
 
 /// The outbox entity of an order's actions (they go strictly in order).

@@ -642,3 +642,195 @@ async fn order_actions_are_checked_queued_sent_once_and_a_stale_one_is_refused_w
         "Delivered from the console."
     );
 }
+
+/// The example request form, as the seller's templates of it are made.
+fn example_form() -> koodesk_domain::form::RequestForm {
+    koodesk_domain::form::RequestForm::from_json(include_str!(
+        "../../../docs/examples/data-migration-request.json"
+    ))
+    .expect("example form")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_order_page_reads_the_customers_files_as_their_form_from_here_or_the_marketplace() {
+    use base64::Engine as _;
+    use koodesk_api::orders::{self, FormSource};
+    use koodesk_market::contract::{AttachmentKind, FORM_CONTENT_TYPE};
+    use koodesk_templates::{corpus, docx, xlsx, Options};
+    let rig = Rig::new(26).await;
+    let id = rig.orders(1).await.remove(0);
+    rig.jump(31 * 3600).await;
+    // The form's definition went up beside its templates (as Submit sends it); this computer
+    // has never had the form (a new machine).
+    let form = example_form();
+    let definition = serde_json::to_vec(&form).expect("JSON");
+    rig.console()
+        .upload_attachment(
+            "tok-form-definition",
+            AttachmentKind::Other,
+            "data-migration-request.json",
+            FORM_CONTENT_TYPE,
+            &definition,
+        )
+        .await
+        .expect("definition uploaded");
+    // The customer fills the Excel one, leaving a required answer out, and the Word one whole.
+    let mut answers = corpus::answers(&form);
+    let required = form
+        .sections
+        .iter()
+        .filter(|s| !s.repeating)
+        .flat_map(|s| &s.fields)
+        .find(|f| f.required)
+        .expect("a required field")
+        .clone();
+    let whole = Options {
+        answers: answers.clone(),
+        ..Options::default()
+    };
+    answers.remove(&required.key);
+    let partial = Options {
+        answers,
+        ..Options::default()
+    };
+    let xlsx_bytes = xlsx::generate(&form, &partial).expect("xlsx");
+    let docx_bytes = docx::generate(&form, &whole).expect("docx");
+    // Another form this seller never uploaded, and a hostile workbook claiming ten million parts.
+    let mut other = form.clone();
+    other.id = "never-uploaded".into();
+    let other_bytes = xlsx::generate(&other, &whole).expect("xlsx");
+    let hostile = corpus::claiming_entries(&xlsx_bytes, 10_000_000);
+    let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    for (name, kind, bytes) in [
+        ("request.xlsx", xlsx_type, &xlsx_bytes),
+        ("request.docx", docx_type, &docx_bytes),
+        ("other form.xlsx", xlsx_type, &other_bytes),
+        ("hostile.xlsx", xlsx_type, &hostile),
+    ] {
+        rig.admin_post(
+            &format!("/admin/orders/{id}/request-files"),
+            json!({
+                "fileName": name,
+                "contentType": kind,
+                "content": base64::engine::general_purpose::STANDARD.encode(bytes),
+            }),
+        )
+        .await;
+    }
+    rig.sync().await;
+    let ctx = &rig.ctx;
+
+    let detail = orders::detail(ctx, &id).expect("detail");
+    assert!(detail.request_text.is_some());
+    let names: Vec<&str> = detail
+        .request_files
+        .iter()
+        .map(|f| f.file_name.as_str())
+        .collect();
+    for n in ["request.xlsx", "request.docx", "hostile.xlsx"] {
+        assert!(names.contains(&n), "{names:?}");
+    }
+    assert!(
+        detail.request_files.iter().all(|f| !f.local),
+        "not downloaded yet"
+    );
+    assert!(!detail.records.is_empty());
+    let accept = detail
+        .actions
+        .iter()
+        .find(|a| a.action == koodesk_domain::supervision::SellerAction::AcceptRequest)
+        .expect("offered");
+    assert!(accept.unavailable.is_none(), "{accept:?}");
+    assert_eq!(
+        accept.leads_to,
+        Some(koodesk_domain::supervision::FlowState::Delivering)
+    );
+    let deliver = detail
+        .actions
+        .iter()
+        .find(|a| a.action == koodesk_domain::supervision::SellerAction::DeliverService)
+        .expect("listed");
+    assert!(
+        deliver.unavailable.is_some(),
+        "not before the request is accepted"
+    );
+
+    let readings = orders::read_request(ctx, &id).await.expect("read");
+    let by = |n: &str| {
+        readings
+            .iter()
+            .find(|r| r.file_name == n)
+            .unwrap_or_else(|| panic!("{n} read: {readings:?}"))
+    };
+    // The Excel file, against the marketplace's copy of its form: every field with its label,
+    // the missing one flagged with its cell.
+    let x = by("request.xlsx");
+    assert_eq!(x.error, None);
+    assert_eq!(x.source, FormSource::Marketplace);
+    assert_eq!(x.form_id.as_deref(), Some(form.id.as_str()));
+    let missing = x
+        .answers
+        .iter()
+        .find(|a| a.key == required.key)
+        .expect("the missing field is shown");
+    assert_eq!(missing.label, required.label.get("en"));
+    assert!(missing.value.is_empty());
+    assert!(missing.problem.is_some(), "{missing:?}");
+    assert!(
+        missing.location.as_deref().is_some_and(|l| l.contains('!')),
+        "{missing:?}"
+    );
+    assert_eq!(x.problems, 1, "{:?}", x.answers);
+    // The Word file: whole, no problems, labels from the form.
+    let d = by("request.docx");
+    assert_eq!((d.error.as_deref(), d.problems), (None, 0));
+    assert!(d
+        .answers
+        .iter()
+        .any(|a| a.label == required.label.get("en") && !a.value.is_empty()));
+    // The other form: the marketplace has no copy; the answers by key, with a note.
+    let o = by("other form.xlsx");
+    assert_eq!(o.source, FormSource::None);
+    assert!(
+        o.note.as_deref().is_some_and(|n| n.contains("by key")),
+        "{o:?}"
+    );
+    assert!(o
+        .answers
+        .iter()
+        .any(|a| a.key == required.key && !a.value.is_empty()));
+    // The hostile file: a reading error, and the rest of the page stands.
+    let h = by("hostile.xlsx");
+    assert!(h.error.is_some(), "{h:?}");
+    assert!(h.answers.is_empty());
+
+    // Offline now: the files and the form were kept, so the page reads the same.
+    rig.sandbox.stop().await;
+    let again = orders::read_request(ctx, &id).await.expect("read offline");
+    let x2 = again
+        .iter()
+        .find(|r| r.file_name == "request.xlsx")
+        .expect("xlsx");
+    assert_eq!(x2.error, None);
+    assert_eq!(x2.answers, x.answers);
+    assert!(orders::detail(ctx, &id)
+        .expect("detail")
+        .request_files
+        .iter()
+        .filter(|f| f.file_name.starts_with("request."))
+        .all(|f| f.local));
+    // The raw file, saved where the seller asks, byte for byte.
+    let out = rig._dir.path().join("saved.xlsx");
+    let xlsx_id = detail
+        .request_files
+        .iter()
+        .find(|f| f.file_name == "request.xlsx")
+        .expect("file")
+        .attachment_id
+        .clone();
+    orders::save_file(ctx, &id, &xlsx_id, &out)
+        .await
+        .expect("saved");
+    assert_eq!(std::fs::read(&out).expect("saved file"), xlsx_bytes);
+}

@@ -27,6 +27,13 @@ pub enum OrdersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The customer's filled templates, read as the form they were made from (the file and the
+    /// form's definition are fetched from the marketplace when this computer does not have them).
+    Request {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Accept the customer's request (queued; `koodesk sync` sends it).
     Accept { id: String },
     /// Reject the customer's request, saying why.
@@ -156,6 +163,37 @@ fn line(r: &OrderRow) -> String {
     )
 }
 
+fn print_reading(r: &orders::RequestReading) {
+    let form = match (&r.form_id, r.version) {
+        (Some(id), Some(v)) => format!("form {id} v{v}"),
+        _ => "form unknown".into(),
+    };
+    let source = match r.source {
+        orders::FormSource::Local => "this computer's copy",
+        orders::FormSource::Marketplace => "the marketplace's copy",
+        orders::FormSource::None => "no copy",
+    };
+    println!(
+        "{}  ({form}, {source}; {} problem(s))",
+        r.file_name, r.problems
+    );
+    if let Some(e) = &r.error {
+        println!("  cannot be read: {e}");
+    }
+    if let Some(n) = &r.note {
+        println!("  note: {n}");
+    }
+    for a in &r.answers {
+        let row = a.row.map(|n| format!(" #{n}")).unwrap_or_default();
+        let problem = match (&a.problem, &a.location) {
+            (Some(p), Some(l)) => format!("   ! {p} ({l})"),
+            (Some(p), None) => format!("   ! {p}"),
+            _ => String::new(),
+        };
+        println!("  {}{row} / {}: {}{problem}", a.section, a.label, a.value);
+    }
+}
+
 pub fn run(ctx: &Context, cmd: OrdersCommand) -> Result<ExitCode, ApiError> {
     match cmd {
         OrdersCommand::List {
@@ -215,6 +253,17 @@ pub fn run(ctx: &Context, cmd: OrdersCommand) -> Result<ExitCode, ApiError> {
                             .unwrap_or_default()
                     );
                 }
+            }
+        }
+        OrdersCommand::Request { id, json: as_json } => {
+            let readings = crate::sync::runtime()?.block_on(orders::read_request(ctx, &id))?;
+            if as_json {
+                println!("{}", json(&readings)?);
+            } else if readings.is_empty() {
+                println!("{id}: the customer sent no template");
+            }
+            for r in readings.iter().filter(|_| !as_json) {
+                print_reading(r);
             }
         }
         OrdersCommand::Accept { id } => {

@@ -76,7 +76,7 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
     serde_json::to_string_pretty(v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -198,6 +198,73 @@ async fn submit_sync_and_read_back_from_the_command_line() {
     assert!(text(&out).contains("Request submitted"), "{}", text(&out));
     let out = run(&data, &sandbox, &["orders", "show", "CS-NO-SUCH"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    // The customer's files, read in the reader's child process: a filled template, one cut off
+    // half way, and a hostile one claiming ten million parts; the desk reads what it can and
+    // says why the rest cannot be read.
+    {
+        use base64::Engine as _;
+        use koodesk_templates::{corpus, xlsx, Options};
+        let form = koodesk_domain::form::RequestForm::from_json(include_str!(
+            "../../../docs/examples/data-migration-request.json"
+        ))
+        .expect("form");
+        let filled = xlsx::generate(
+            &form,
+            &Options {
+                answers: corpus::answers(&form),
+                ..Options::default()
+            },
+        )
+        .expect("xlsx");
+        let cut = filled[..filled.len() / 2].to_vec();
+        let hostile = corpus::claiming_entries(&filled, 10_000_000);
+        for (name, bytes) in [
+            ("filled.xlsx", &filled),
+            ("cut.xlsx", &cut),
+            ("hostile.xlsx", &hostile),
+        ] {
+            admin(
+                &format!("/admin/orders/{order_id}/request-files"),
+                json!({
+                    "fileName": name,
+                    "contentType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "content": base64::engine::general_purpose::STANDARD.encode(bytes),
+                }),
+            )
+            .await;
+        }
+    }
+    let out = run(&data, &sandbox, &["sync", "--once"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&data, &sandbox, &["orders", "request", &order_id, "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let readings: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    let by = |n: &str| {
+        readings
+            .iter()
+            .find(|r| r["file_name"] == n)
+            .unwrap_or_else(|| panic!("{n}: {readings:?}"))
+            .clone()
+    };
+    let filled = by("filled.xlsx");
+    assert_eq!(filled["error"], Value::Null, "{filled}");
+    // This computer has never had the form, nor has the marketplace (the fixture's product
+    // came without it): the answers by key, with a note.
+    assert_eq!(filled["source"], "none", "{filled}");
+    assert!(
+        filled["answers"].as_array().is_some_and(|a| a.len() > 3),
+        "{filled}"
+    );
+    for n in ["cut.xlsx", "hostile.xlsx"] {
+        let r = by(n);
+        assert!(r["error"].as_str().is_some_and(|e| !e.is_empty()), "{r}");
+    }
+    let out = run(&data, &sandbox, &["orders", "request", &order_id]);
+    let t = text(&out);
+    assert!(
+        t.contains("cannot be read") && t.contains("filled.xlsx"),
+        "{t}"
+    );
     // Accept it from the command line: queued, then sent by the next sync.
     let out = run(
         &data,

@@ -311,21 +311,26 @@ impl Client {
                 None::<&()>,
             )
             .await?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(d.content.as_bytes())
-            .map_err(|e| MarketError::Malformed {
-                status: 200,
-                detail: format!("the attachment is not valid base64: {e}"),
-                mutating: false,
-            })?;
-        if !hex::encode(Sha256::digest(&bytes)).eq_ignore_ascii_case(&d.attachment.sha256) {
-            return Err(MarketError::Malformed {
-                status: 200,
-                detail: "the attachment does not match its SHA-256".into(),
-                mutating: false,
-            });
-        }
-        Ok((d.attachment, bytes))
+        decoded(d)
+    }
+
+    /// The marketplace's copy of a request form's definition (the request-form JSON the seller
+    /// uploaded beside the templates of that version), to read a customer's filled template on
+    /// a computer that does not have the form.
+    pub async fn get_request_form(
+        &self,
+        form_id: &str,
+        version: u32,
+    ) -> Result<(AttachmentInfo, Vec<u8>), MarketError> {
+        let d: AttachmentContent = self
+            .call(
+                "GET",
+                &format!("/isv/request-forms/{form_id}/versions/{version}"),
+                vec![],
+                None::<&()>,
+            )
+            .await?;
+        decoded(d)
     }
 
     // -- service orders ------------------------------------------------------------------------
@@ -415,4 +420,23 @@ fn classify_send(host: &str, e: reqwest::Error, mutating: bool) -> MarketError {
         error_chain(&e)
     };
     MarketError::Interrupted { detail, mutating }
+}
+
+/// A downloaded file's bytes, checked against the SHA-256 the marketplace gave for it.
+fn decoded(d: AttachmentContent) -> Result<(AttachmentInfo, Vec<u8>), MarketError> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(d.content.as_bytes())
+        .map_err(|e| MarketError::Malformed {
+            status: 200,
+            detail: format!("the attachment is not valid base64: {e}"),
+            mutating: false,
+        })?;
+    if !hex::encode(Sha256::digest(&bytes)).eq_ignore_ascii_case(&d.attachment.sha256) {
+        return Err(MarketError::Malformed {
+            status: 200,
+            detail: "the attachment does not match its SHA-256".into(),
+            mutating: false,
+        });
+    }
+    Ok((d.attachment, bytes))
 }

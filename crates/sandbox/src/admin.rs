@@ -143,3 +143,58 @@ pub(crate) async fn admin_add_order(
         Err(r) => respond(r.status, &refusal_body(&r)),
     }
 }
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RequestFile {
+    file_name: String,
+    content_type: String,
+    /// The file, base64.
+    content: String,
+}
+
+/// Puts a file among the customer's request attachments of an order that has a request, as if
+/// the customer had sent it (a hand-filled template, a damaged or hostile file). The order's
+/// version moves; its flow version does not.
+pub(crate) async fn admin_add_request_file(
+    State(s): State<Arc<Shared>>,
+    axum::extract::Path(order_id): axum::extract::Path<String>,
+    Json(req): Json<RequestFile>,
+) -> Response {
+    use base64::Engine as _;
+    let Ok(content) = base64::engine::general_purpose::STANDARD.decode(req.content.as_bytes())
+    else {
+        let r = Refusal::invalid("content is not base64.");
+        return respond(r.status, &refusal_body(&r));
+    };
+    let now = s.clock.now();
+    let mut db = s.db();
+    let r = (|| -> Result<ServiceOrder, Refusal> {
+        let tx = db.transaction()?;
+        let mut o: ServiceOrder = db::get(&tx, "orders", "order_id", &order_id)?
+            .ok_or_else(|| Refusal::not_found(format!("Order {order_id} does not exist.")))?;
+        let info = crate::sim::attachments::store(
+            &tx,
+            AttachmentKind::Other,
+            &req.file_name,
+            &req.content_type,
+            &content,
+            now,
+        )?;
+        let request = o
+            .request
+            .as_mut()
+            .ok_or_else(|| Refusal::not_allowed("The customer has not sent a request yet."))?;
+        request.attachments.push(info);
+        o.version += 1;
+        o.updated_at = ts(now);
+        let next = s.sim.next_step(&o, now);
+        crate::sim::orders::save_order(&tx, &o, next)?;
+        tx.commit()?;
+        Ok(o)
+    })();
+    match r {
+        Ok(o) => Json(json!({ "serviceOrder": o })).into_response(),
+        Err(r) => respond(r.status, &refusal_body(&r)),
+    }
+}

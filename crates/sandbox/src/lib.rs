@@ -222,6 +222,7 @@ pub const CONTRACT_PATHS: &[&str] = &[
     "/isv/service-orders/{orderId}/actions",
     "/isv/events",
     "/isv/support-changes",
+    "/isv/request-forms/{formId}/versions/{version}",
 ];
 
 fn router(shared: Arc<Shared>, documented_only: bool) -> Router {
@@ -242,7 +243,8 @@ fn router(shared: Arc<Shared>, documented_only: bool) -> Router {
         .route(p(9), get(get_order))
         .route(p(10), post(act_on_order))
         .route(p(11), get(events))
-        .route(p(12), post(submit_support_change).get(list_support_changes));
+        .route(p(12), post(submit_support_change).get(list_support_changes))
+        .route(p(13), get(get_request_form));
     let api = if documented_only {
         documented
     } else {
@@ -266,6 +268,10 @@ fn router(shared: Arc<Shared>, documented_only: bool) -> Router {
         .route("/admin/counters", get(admin_counters))
         .route("/admin/products", post(admin_add_product))
         .route("/admin/orders", post(admin_add_order))
+        .route(
+            "/admin/orders/{order_id}/request-files",
+            post(admin_add_request_file),
+        )
         .route_layer(middleware::from_fn(loopback_only));
     Router::new()
         .nest(BASE_PATH, api)

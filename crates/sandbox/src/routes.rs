@@ -219,6 +219,28 @@ pub(crate) async fn get_attachment(
     })
 }
 
+/// The definition of a request form's version, as the seller uploaded it beside its templates.
+pub(crate) async fn get_request_form(
+    State(s): State<Arc<Shared>>,
+    Path((form_id, version)): Path<(String, String)>,
+) -> Response {
+    read(&s, |tx, _| {
+        use base64::Engine as _;
+        let missing = || {
+            Refusal::not_found(format!(
+                "Version {version} of the request form {form_id} was never uploaded."
+            ))
+        };
+        let number: u32 = version.trim().parse().map_err(|_| missing())?;
+        let (attachment, content) =
+            attachments::form_definition(tx, &form_id, number)?.ok_or_else(missing)?;
+        Ok(AttachmentContent {
+            attachment,
+            content: base64::engine::general_purpose::STANDARD.encode(content),
+        })
+    })
+}
+
 pub(crate) async fn list_orders(
     State(s): State<Arc<Shared>>,
     Query(q): Query<PageQuery>,

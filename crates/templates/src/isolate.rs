@@ -37,6 +37,8 @@ pub enum Job {
     Identify { path: PathBuf },
     /// Read the file against a form (its JSON).
     Read { path: PathBuf, form: String },
+    /// Read the file's answers by key without its form (see [`crate::read::stand_in_form`]).
+    ReadRaw { path: PathBuf },
 }
 
 /// The child's answer.
@@ -100,6 +102,12 @@ pub fn perform(job: &Job) -> Outcome {
             .map_err(|e| TemplateError::Unreadable(format!("the request form is invalid: {e}")))
             .and_then(|form| {
                 let bytes = crate::read_file_bounded(path)?;
+                crate::read(&form, &bytes)
+            })
+            .map(|report| Outcome::Report { report }),
+        Job::ReadRaw { path } => crate::read_file_bounded(path)
+            .and_then(|bytes| {
+                let form = crate::read::stand_in_form(&bytes)?;
                 crate::read(&form, &bytes)
             })
             .map(|report| Outcome::Report { report }),

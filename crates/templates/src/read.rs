@@ -62,6 +62,110 @@ pub fn identify(bytes: &[u8]) -> Result<(String, u32), TemplateError> {
     Ok((id, version))
 }
 
+/// A form that stands in for one this computer does not have: built from the file's own map of
+/// answers (Excel: the `_meta` sheet's keys and sections; Word: the answer bookmarks, labelled
+/// with the text beside them), every field free text and optional. Reading a file against it
+/// gives its answers by key, unchecked.
+pub fn stand_in_form(bytes: &[u8]) -> Result<RequestForm, TemplateError> {
+    use koodesk_domain::form::{Section, Text};
+    let (id, version) = identify(bytes)?;
+    let field = |key: String, label: String| Field {
+        key,
+        label: Text::Plain(label),
+        help: None,
+        example: None,
+        required: false,
+        kind: FieldType::Text { max_length: None },
+    };
+    let mut sections: Vec<Section> = Vec::new();
+    let mut zip = zipfile::open(bytes)?;
+    if zip.index_for_name("xl/workbook.xml").is_some() {
+        let meta = read_meta(&mut zip, true)?;
+        for r in META_MAP_ROW + 1..=META_MAP_ROW + MAX_MAP_ROWS {
+            let key = meta.text(r, 0);
+            if key.is_empty() {
+                break;
+            }
+            let section = meta.text(r, 1);
+            let repeating = meta.text(r, 3) == "column";
+            let f = field(key.clone(), key);
+            match sections.iter_mut().find(|s| s.key == section) {
+                Some(s) => s.fields.push(f),
+                None => sections.push(Section {
+                    title: Text::Plain(section.clone()),
+                    key: section,
+                    repeating,
+                    fields: vec![f],
+                }),
+            }
+        }
+    } else {
+        let body = sheet::xml_stream(&mut zip, "word/document.xml")?
+            .ok_or_else(|| TemplateError::Unreadable("the document has no body".into()))?;
+        let doc = parse_document(body)?;
+        let text = |t: usize, r: usize, c: usize| -> String {
+            doc.tables
+                .get(t)
+                .and_then(|tb| tb.get(r))
+                .and_then(|row| row.get(c))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        // kd_<s>_<f> (an answer) and kd_<s>_h<f> (a table's column header).
+        let mut found: Vec<(usize, usize, bool, String)> = doc
+            .bookmarks
+            .iter()
+            .filter_map(|(name, &(t, r, c))| {
+                let rest = name.strip_prefix("kd_")?;
+                let (s, f) = rest.split_once('_')?;
+                let (header, f) = match f.strip_prefix('h') {
+                    Some(f) => (true, f),
+                    None => (false, f),
+                };
+                let (s, f) = (s.parse::<usize>().ok()?, f.parse::<usize>().ok()?);
+                let label = if header { text(t, r, c) } else { text(t, r, 0) };
+                (s < 1_000 && f < 1_000).then_some((s, f, header, label))
+            })
+            .collect();
+        found.sort();
+        for (s, f, header, label) in found {
+            // The reader finds fields by their position in the form: keep every index.
+            while sections.len() <= s {
+                let n = sections.len() + 1;
+                sections.push(Section {
+                    key: format!("section_{n}"),
+                    title: Text::Plain(format!("Section {n}")),
+                    repeating: false,
+                    fields: Vec::new(),
+                });
+            }
+            let sec = &mut sections[s];
+            sec.repeating |= header;
+            while sec.fields.len() <= f {
+                let n = sec.fields.len() + 1;
+                sec.fields
+                    .push(field(format!("{}.field_{n}", sec.key), String::new()));
+            }
+            if !label.is_empty() {
+                sec.fields[f].label = Text::Plain(label);
+            }
+        }
+    }
+    if sections.iter().all(|s| s.fields.is_empty()) {
+        return Err(TemplateError::Unreadable(
+            "the file has no map of its answers".into(),
+        ));
+    }
+    Ok(RequestForm {
+        id: id.clone(),
+        version,
+        title: Text::Plain(id),
+        instructions: Text::Plain(String::new()),
+        contact: String::new(),
+        sections,
+    })
+}
+
 /// Accumulates values and problems field by field.
 struct Collector<'f> {
     form: &'f RequestForm,

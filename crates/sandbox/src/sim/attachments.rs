@@ -65,6 +65,38 @@ pub fn is_stored(tx: &Connection, sha256_hex: &str) -> rusqlite::Result<bool> {
     .is_some())
 }
 
+/// The uploaded definition (request-form JSON, content type [`FORM_CONTENT_TYPE`]) of a form's
+/// version, as stored: what the seller's templates of that version were made from.
+pub fn form_definition(
+    tx: &Connection,
+    form_id: &str,
+    version: u32,
+) -> rusqlite::Result<Option<(AttachmentInfo, Vec<u8>)>> {
+    let mut statement = tx.prepare("SELECT json, content FROM attachments")?;
+    let rows = statement.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
+    for (json, content) in rows.flatten() {
+        let Ok(a) = serde_json::from_str::<AttachmentInfo>(&json) else {
+            continue;
+        };
+        if a.content_type != FORM_CONTENT_TYPE {
+            continue;
+        }
+        #[derive(serde::Deserialize)]
+        struct Head {
+            id: String,
+            version: u32,
+        }
+        if let Ok(h) = serde_json::from_slice::<Head>(&content) {
+            if h.id == form_id && h.version == version {
+                return Ok(Some((a, content)));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// The files a customer attaches to a request: a filled copy of each of the product's request
 /// templates. A Koodesk template whose form definition was uploaded (content type
 /// [`FORM_CONTENT_TYPE`]) is filled in with plausible answers (one customer in five leaves a
@@ -117,28 +149,10 @@ fn fill_template(
     let Ok((form_id, version)) = koodesk_templates::identify(template) else {
         return Ok(None);
     };
-    let mut forms = Vec::new();
-    for (json, content) in tx
-        .prepare("SELECT json, content FROM attachments")?
-        .query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
-        })?
-        .flatten()
-    {
-        let Ok(a) = serde_json::from_str::<AttachmentInfo>(&json) else {
-            continue;
-        };
-        if a.content_type != FORM_CONTENT_TYPE {
-            continue;
-        }
-        if let Ok(f) = RequestForm::from_json(&String::from_utf8_lossy(&content)) {
-            forms.push(f);
-        }
-    }
-    let Some(form) = forms
-        .into_iter()
-        .find(|f| f.id == form_id && f.version == version)
-    else {
+    let Some((_, definition)) = form_definition(tx, &form_id, version)? else {
+        return Ok(None);
+    };
+    let Ok(form) = RequestForm::from_json(&String::from_utf8_lossy(&definition)) else {
         return Ok(None);
     };
     let n = roll(seed, &format!("{key}:answers")) as usize;

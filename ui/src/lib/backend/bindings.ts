@@ -73,6 +73,20 @@ export const commands = {
 	listApplications: () => typedError<ApplicationDto_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("list_applications")),
 	/**  The service-order inbox (as last synced), most pressing first. */
 	listOrders: (filter: OrderFilter, search: string) => typedError<OrderRow_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("list_orders", { filter, search })),
+	/**  One order, whole, as last synced. */
+	getOrder: (id: string) => typedError<OrderDetail_Serialize, ApiError_Serialize>(__TAURI_INVOKE("get_order", { id })),
+	/**
+	 *  The customer's filled templates of an order, each read as its form in a child process
+	 *  (downloaded first, with the form's definition, when this computer does not have them).
+	 */
+	readOrderRequest: (id: string) => typedError<RequestReading_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("read_order_request", { id })),
+	/**
+	 *  Saves one of an order's request files where the seller picks (the system's save dialog).
+	 *  `None` when the seller cancelled.
+	 */
+	saveOrderFile: (id: string, attachmentId: string, fileName: string) => typedError<string | null, ApiError_Serialize>(__TAURI_INVOKE("save_order_file", { id, attachmentId, fileName })),
+	/**  Queues a supervision action (checked by the domain's rules first); the background sync sends it. */
+	actOnOrder: (id: string, input: OrderActionForm_Deserialize) => typedError<QueuedOrderAction, ApiError_Serialize>(__TAURI_INVOKE("act_on_order", { id, input })),
 	withdrawApplication: (id: string) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("withdraw_application", { id })),
 	syncStatus: () => typedError<SyncStatus_Serialize, ApiError_Serialize>(__TAURI_INVOKE("sync_status")),
 	/**  "Sync now": send what is due and pull at once. */
@@ -129,6 +143,58 @@ export type AccountInput_Serialize = {
 	site: string,
 	ak: string,
 	sk: string,
+};
+
+/**  An action the seller might take, and what it would do now. */
+export type ActionOffer = ActionOffer_Serialize | ActionOffer_Deserialize;
+
+/**  An action the seller might take, and what it would do now. */
+export type ActionOffer_Deserialize = {
+	action: SellerAction,
+	/**  The state the flow moves to (an appeal leaves the state and freezes the flow). */
+	leads_to?: FlowState | null,
+	/**  Why it cannot be taken now (frozen, wrong state, another action waiting to send). */
+	unavailable?: string | null,
+};
+
+/**  An action the seller might take, and what it would do now. */
+export type ActionOffer_Serialize = {
+	action: SellerAction,
+	/**  The state the flow moves to (an appeal leaves the state and freezes the flow). */
+	leads_to: FlowState | null,
+	/**  Why it cannot be taken now (frozen, wrong state, another action waiting to send). */
+	unavailable: string | null,
+};
+
+/**  One answer as the form shows it. */
+export type AnswerView = AnswerView_Serialize | AnswerView_Deserialize;
+
+/**  One answer as the form shows it. */
+export type AnswerView_Deserialize = {
+	section: string,
+	/**  Repeating sections: the entry, counted from 1. */
+	row?: number | null,
+	key: string,
+	label: string,
+	value: string,
+	required: boolean,
+	/**  What is wrong with it (missing, invalid), with where it is in the file. */
+	problem?: string | null,
+	location?: string | null,
+};
+
+/**  One answer as the form shows it. */
+export type AnswerView_Serialize = {
+	section: string,
+	/**  Repeating sections: the entry, counted from 1. */
+	row: number | null,
+	key: string,
+	label: string,
+	value: string,
+	required: boolean,
+	/**  What is wrong with it (missing, invalid), with where it is in the file. */
+	problem: string | null,
+	location: string | null,
 };
 
 export type ApiError = ApiError_Serialize | ApiError_Deserialize;
@@ -405,6 +471,15 @@ export type FlushRequested = {
 	token: number,
 };
 
+/**  Where the form a file was read against came from. */
+export type FormSource = 
+/**  The seller's own forms on this computer. */
+"local" | 
+/**  The marketplace's copy of the definition uploaded beside the templates. */
+"marketplace" | 
+/**  Neither could be had: the answers are shown by key, unchecked. */
+"none";
+
 export type FormSummary = {
 	id: string,
 	version: number,
@@ -472,10 +547,142 @@ export type MethodOptions = {
 	software: boolean,
 };
 
+/**  An action as the window sends it: files are the attachments `attach_file` returned. */
+export type OrderActionForm = OrderActionForm_Serialize | OrderActionForm_Deserialize;
+
+/**  An action as the window sends it: files are the attachments `attach_file` returned. */
+export type OrderActionForm_Deserialize = {
+	action: SellerAction,
+	reason?: string | null,
+	result_text?: string | null,
+	actual_enabling_time?: string | null,
+	deliverables: Attachment[],
+	proofs: Attachment[],
+	customer_unreachable: boolean,
+	commitment_letter?: Attachment | null,
+};
+
+/**  An action as the window sends it: files are the attachments `attach_file` returned. */
+export type OrderActionForm_Serialize = {
+	action: SellerAction,
+	reason: string | null,
+	result_text: string | null,
+	actual_enabling_time: string | null,
+	deliverables: Attachment[],
+	proofs: Attachment[],
+	customer_unreachable: boolean,
+	commitment_letter: Attachment | null,
+};
+
+export type OrderDetail = OrderDetail_Serialize | OrderDetail_Deserialize;
+
+export type OrderDetail_Deserialize = {
+	row: OrderRow_Deserialize,
+	kind: OrderKind,
+	created_at: string,
+	billing_mode?: BillingMode | null,
+	request_text?: string | null,
+	request_submitted_at?: string | null,
+	request_files: OrderFile[],
+	delivery_text?: string | null,
+	delivered_at?: string | null,
+	actual_enabling_time?: string | null,
+	deliverables: OrderFile[],
+	accepted_at?: string | null,
+	/**  Accepted orders: when the flow completes (acceptance + the rules' delay). */
+	completes_at?: string | null,
+	/**  Yearly/monthly orders: where the usage period starts (or will, at acceptance). */
+	usage_starts_at?: string | null,
+	usage_starts_at_acceptance: boolean,
+	appeal_status: string,
+	appeal_by?: Party | null,
+	appeal_reason?: string | null,
+	appeal_at?: string | null,
+	appeal_outcome?: string | null,
+	appeal_proofs: OrderFile[],
+	/**  Why the customer may appeal now, in the rules' words (none: they may not). */
+	customer_may_appeal?: string | null,
+	/**  The older rules' grounds for a seller's appeal hold (silent customer, rejected deliveries). */
+	seller_has_grounds: boolean,
+	records: OrderRecordView_Deserialize[],
+	actions: ActionOffer_Deserialize[],
+	stall_days: number,
+	rejection_limit: number,
+	/**  Hours from the customer's acceptance to a completed order. */
+	completion_hours: number,
+};
+
+export type OrderDetail_Serialize = {
+	row: OrderRow_Serialize,
+	kind: OrderKind,
+	created_at: string,
+	billing_mode: BillingMode | null,
+	request_text: string | null,
+	request_submitted_at: string | null,
+	request_files: OrderFile[],
+	delivery_text: string | null,
+	delivered_at: string | null,
+	actual_enabling_time: string | null,
+	deliverables: OrderFile[],
+	accepted_at: string | null,
+	/**  Accepted orders: when the flow completes (acceptance + the rules' delay). */
+	completes_at: string | null,
+	/**  Yearly/monthly orders: where the usage period starts (or will, at acceptance). */
+	usage_starts_at: string | null,
+	usage_starts_at_acceptance: boolean,
+	appeal_status: string,
+	appeal_by: Party | null,
+	appeal_reason: string | null,
+	appeal_at: string | null,
+	appeal_outcome: string | null,
+	appeal_proofs: OrderFile[],
+	/**  Why the customer may appeal now, in the rules' words (none: they may not). */
+	customer_may_appeal: string | null,
+	/**  The older rules' grounds for a seller's appeal hold (silent customer, rejected deliveries). */
+	seller_has_grounds: boolean,
+	records: OrderRecordView_Serialize[],
+	actions: ActionOffer_Serialize[],
+	stall_days: number,
+	rejection_limit: number,
+	/**  Hours from the customer's acceptance to a completed order. */
+	completion_hours: number,
+};
+
+/**  A file of the order (the customer's request files, the seller's deliverables and proofs). */
+export type OrderFile = {
+	attachment_id: string,
+	file_name: string,
+	content_type: string,
+	size: number,
+	/**  Already on this computer (no download needed to save or read it). */
+	local: boolean,
+	/**  A filled request template (Excel or Word) the desk can read as its form. */
+	template: boolean,
+};
+
 /**  Which orders the inbox shows. */
 export type OrderFilter = "all" | 
 /**  The flow waits for the seller (and no appeal freezes it). */
 "needs_me" | "waiting_for_customer" | "in_appeal" | "completed";
+
+/**  How the order is delivered. */
+export type OrderKind = "professional_service" | "license" | "saas";
+
+export type OrderRecordView = OrderRecordView_Serialize | OrderRecordView_Deserialize;
+
+export type OrderRecordView_Deserialize = {
+	at: string,
+	party: Party,
+	operation: string,
+	text?: string | null,
+};
+
+export type OrderRecordView_Serialize = {
+	at: string,
+	party: Party,
+	operation: string,
+	text: string | null,
+};
 
 /**  One line of the inbox. */
 export type OrderRow = OrderRow_Serialize | OrderRow_Deserialize;
@@ -581,6 +788,12 @@ export type OutboxItem_Serialize = {
 
 export type Party = "SELLER" | "CUSTOMER" | "OPERATIONS" | "NOBODY";
 
+/**  An action queued: its client token and how many files go up first. */
+export type QueuedOrderAction = {
+	client_token: string,
+	uploads: number,
+};
+
 /**  What rebasing a modification did. */
 export type RebaseResult = RebaseResult_Serialize | RebaseResult_Deserialize;
 
@@ -600,6 +813,41 @@ export type RebaseResult_Serialize = {
 	conflicts: Conflict_Serialize[],
 	from_version: number | null,
 	to_version: number,
+};
+
+/**  A request file read back. */
+export type RequestReading = RequestReading_Serialize | RequestReading_Deserialize;
+
+/**  A request file read back. */
+export type RequestReading_Deserialize = {
+	attachment_id: string,
+	file_name: string,
+	form_id?: string | null,
+	version?: number | null,
+	form_title?: string | null,
+	source: FormSource,
+	/**  Why the form's own labels and checks are missing, when they are. */
+	note?: string | null,
+	answers: AnswerView_Deserialize[],
+	problems: number,
+	/**  The file could not be read (damaged, hostile, not a template, not downloadable). */
+	error?: string | null,
+};
+
+/**  A request file read back. */
+export type RequestReading_Serialize = {
+	attachment_id: string,
+	file_name: string,
+	form_id: string | null,
+	version: number | null,
+	form_title: string | null,
+	source: FormSource,
+	/**  Why the form's own labels and checks are missing, when they are. */
+	note: string | null,
+	answers: AnswerView_Serialize[],
+	problems: number,
+	/**  The file could not be read (damaged, hostile, not a template, not downloadable). */
+	error: string | null,
 };
 
 export type ReviewCommentDto = ReviewCommentDto_Serialize | ReviewCommentDto_Deserialize;

@@ -42,6 +42,14 @@ import {
   type ThreeWayView_Serialize as ThreeWayView,
   type OrderFilter,
   type OrderRow_Serialize as OrderRow,
+  type OrderDetail_Serialize as OrderDetail,
+  type OrderActionForm_Deserialize as OrderActionForm,
+  type OrderFile,
+  type RequestReading_Serialize as RequestReading,
+  type AnswerView_Serialize as AnswerView,
+  type ActionOffer_Serialize as ActionOffer,
+  type QueuedOrderAction,
+  type SellerAction,
   type Urgency,
 } from "./bindings";
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
@@ -49,6 +57,14 @@ import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./form
 export type {
   OrderFilter,
   OrderRow,
+  OrderDetail,
+  OrderActionForm,
+  OrderFile,
+  RequestReading,
+  AnswerView,
+  ActionOffer,
+  QueuedOrderAction,
+  SellerAction,
   Urgency,
   AccountDto,
   AccountInput,
@@ -188,6 +204,14 @@ export const backend = {
   listApplications: () => call(commands.listApplications()),
   /** The service-order inbox as last synced, most pressing first. */
   listOrders: (filter: OrderFilter, search: string) => call(commands.listOrders(filter, search)),
+  getOrder: (id: string) => call(commands.getOrder(id)),
+  /** The customer's filled templates read as their forms (may download the files and forms). */
+  readOrderRequest: (id: string) => call(commands.readOrderRequest(id)),
+  /** Asks where to save (the shell opens the system dialog); resolves to the path, or null. */
+  saveOrderFile: (id: string, attachmentId: string, fileName: string) =>
+    call(commands.saveOrderFile(id, attachmentId, fileName)),
+  /** Queues a supervision action; the background sync sends it. */
+  actOnOrder: (id: string, input: OrderActionForm) => call(commands.actOnOrder(id, input)),
   withdrawApplication: (id: string) => call(commands.withdrawApplication(id)),
   syncStatus: () => call(commands.syncStatus()),
   syncNow: () => commands.syncNow(),
