@@ -86,6 +86,70 @@ fn fixture(text: &str) -> rusqlite::Result<Product> {
 }
 
 /// Seeds the demo data set at sandbox time `now`.
+/// A customer's copy of the example request form's workbook, filled in except for one required
+/// answer, and the form's definition as the seller uploaded it beside the template.
+fn filled_request(tx: &Connection, at: i64) -> rusqlite::Result<Vec<AttachmentInfo>> {
+    use koodesk_domain::form::{example_answer, RequestForm};
+    let Ok(form) = RequestForm::from_json(include_str!(
+        "../../../docs/examples/data-migration-request.json"
+    )) else {
+        return Ok(Vec::new());
+    };
+    let mut answers = serde_json::Map::new();
+    let mut left_out = false;
+    for s in &form.sections {
+        if s.repeating {
+            let rows = (0..2)
+                .map(|i| {
+                    serde_json::Value::Object(
+                        s.fields
+                            .iter()
+                            .filter_map(|f| example_answer(f, i).map(|v| (f.key.clone(), v)))
+                            .collect(),
+                    )
+                })
+                .collect();
+            answers.insert(s.key.clone(), serde_json::Value::Array(rows));
+            continue;
+        }
+        for f in &s.fields {
+            // The customer forgot one required answer.
+            if f.required && !left_out && f.key != s.fields[0].key {
+                left_out = true;
+                continue;
+            }
+            if let Some(v) = example_answer(f, 1) {
+                answers.insert(f.key.clone(), v);
+            }
+        }
+    }
+    let opts = koodesk_templates::Options {
+        answers,
+        ..Default::default()
+    };
+    let Ok(bytes) = koodesk_templates::xlsx::generate(&form, &opts) else {
+        return Ok(Vec::new());
+    };
+    let definition = serde_json::to_vec(&form).unwrap_or_default();
+    crate::sim::attachments::store(
+        tx,
+        AttachmentKind::Other,
+        "data-migration-request.json",
+        FORM_CONTENT_TYPE,
+        &definition,
+        at,
+    )?;
+    let filled = crate::sim::attachments::store(
+        tx,
+        AttachmentKind::Other,
+        "Data migration request (filled).xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &bytes,
+        at,
+    )?;
+    Ok(vec![filled])
+}
+
 pub fn demo(sim: &Sim, tx: &Connection, now: i64) -> rusqlite::Result<()> {
     let service = fixture(include_str!("../fixtures/professional-service.json"))?;
     let license = fixture(include_str!(
@@ -249,13 +313,18 @@ pub fn demo(sim: &Sim, tx: &Connection, now: i64) -> rusqlite::Result<()> {
         now - DAY,
         &|_| {},
     )?;
-    // Close to the 5-day line: the seller has 4 hours left before the customer may appeal.
+    // Close to the 5-day line: the customer's request (with their filled template) has waited
+    // for the seller so long that 4 hours are left before the customer may appeal.
+    let files = filled_request(tx, now - 5 * DAY + 4 * HOUR)?;
     set(
         order(&p_service, svc, now - 7 * DAY)?,
-        FlowState::Delivering,
+        FlowState::RequestSubmitted,
         now - 5 * DAY + 4 * HOUR,
         &|o| {
             o.customer_name = "Contoso Ltd.".into();
+            if let Some(r) = o.request.as_mut() {
+                r.attachments = files.clone();
+            }
         },
     )?;
     set(
