@@ -212,9 +212,23 @@ pub fn act(
     input: &OrderActionInput,
 ) -> Result<QueuedOrderAction, ApiError> {
     let order = get(ctx, order_id)?;
-    let appeal_open = order.appeal.status == AppealStatus::InProgress;
-    supervision::seller_action(order.flow_state, appeal_open, input.action)
-        .map_err(|e| ApiError::invalid("action", capitalized(&e.to_string())))?;
+    // Decided on the copy at hand as the actions still waiting to be sent will leave it (accept
+    // then deliver, both offline); whether that still holds, the marketplace judges on arrival.
+    let ahead = projected(&order, &waiting_actions(&action_rows(ctx)?, order_id));
+    supervision::seller_action_of(
+        order.delivery_method.supervised(),
+        ahead.state,
+        ahead.appeal_open,
+        input.action,
+    )
+    .map_err(|e| {
+        let why = capitalized(&e.to_string());
+        let why = match ahead.waiting {
+            0 => why,
+            n => format!("With {n} action(s) on {order_id} still waiting to be sent, the order will be {:?}: {why}", ahead.state),
+        };
+        ApiError::invalid("action", why)
+    })?;
     let enabling = input
         .actual_enabling_time
         .as_deref()
@@ -241,17 +255,6 @@ pub fn act(
     )
     .map_err(|e| ApiError::invalid("action", capitalized(&e.to_string())))?;
     let account = ctx.account();
-    let waiting = action_rows(ctx)?.into_iter().any(|r| {
-        r.entity == entity(order_id) && matches!(r.state.as_str(), "queued" | "in_flight")
-    });
-    if waiting {
-        return Err(ApiError::invalid(
-            "action",
-            format!(
-                "An action on {order_id} is still waiting to be sent; it goes first (or discard it)."
-            ),
-        ));
-    }
     let mut files: Vec<submission::File<'_>> = Vec::new();
     let groups = [
         (AttachmentKind::Deliverable, input.deliverables.as_slice()),
@@ -287,7 +290,7 @@ pub fn act(
     let shas = |list: &[Attachment]| list.iter().map(|a| a.sha256.clone()).collect();
     let call = Call::ActOnOrder {
         order_id: order_id.to_owned(),
-        flow_version: order.flow_version,
+        flow_version: ahead.flow_version,
         action: input.action,
         reason: input.reason.clone().filter(|r| !r.trim().is_empty()),
         result_text: input.result_text.clone().filter(|r| !r.trim().is_empty()),
@@ -316,6 +319,50 @@ pub fn act(
         client_token: token,
         uploads,
     })
+}
+
+/// An order as the actions queued on it will leave it, if the marketplace applies them as decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ahead {
+    pub state: FlowState,
+    pub appeal_open: bool,
+    /// The flow version the next action names: each action queued ahead moves the flow once.
+    pub flow_version: u64,
+    pub waiting: usize,
+}
+
+/// The actions queued on an order and not sent yet, oldest first.
+pub(crate) fn waiting_actions(rows: &[OutboxRow], order_id: &str) -> Vec<SellerAction> {
+    let id = entity(order_id);
+    rows.iter()
+        .filter(|r| r.entity == id && matches!(r.state.as_str(), "queued" | "in_flight"))
+        .filter_map(|r| match Call::from_row(r) {
+            Ok(Call::ActOnOrder { action, .. }) => Some(action),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(crate) fn projected(order: &ServiceOrder, waiting: &[SellerAction]) -> Ahead {
+    let mut ahead = Ahead {
+        state: order.flow_state,
+        appeal_open: order.appeal.status == AppealStatus::InProgress,
+        flow_version: order.flow_version,
+        waiting: waiting.len(),
+    };
+    for &action in waiting {
+        if let Ok(next) = supervision::seller_action_of(
+            order.delivery_method.supervised(),
+            ahead.state,
+            ahead.appeal_open,
+            action,
+        ) {
+            ahead.state = next;
+            ahead.appeal_open |= action == SellerAction::InitiateAppeal;
+            ahead.flow_version += 1;
+        }
+    }
+    ahead
 }
 
 /// `2026-12-01T09:30:00Z` or `20261201T093000Z`, as Unix seconds.

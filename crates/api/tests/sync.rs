@@ -834,3 +834,306 @@ async fn the_order_page_reads_the_customers_files_as_their_form_from_here_or_the
         .expect("saved");
     assert_eq!(std::fs::read(&out).expect("saved file"), xlsx_bytes);
 }
+
+/// Accept, then deliver, decided with the marketplace down; the app restarts (a new context over
+/// the same data folder); the marketplace comes back on its port with its state: each action
+/// arrives once, in order, the delivery naming the flow version the accept leads to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accept_and_deliver_offline_survive_a_restart_and_arrive_once_in_order() {
+    use koodesk_api::orders::{self, OrderActionInput, OrderFilter};
+    use koodesk_domain::supervision::{FlowState, SellerAction};
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut c = Config::new(28);
+    c.clock_speed = 0.0;
+    c.start = Some(START);
+    c.state = Some(dir.path().join("marketplace.db"));
+    let sandbox = Sandbox::start(c.clone()).await.expect("sandbox");
+    let base_url = sandbox.base_url.clone();
+    let keys = Arc::new(MemoryKeychain::default());
+    let open =
+        || Context::open_with(DataDir::at(dir.path().join("data")), keys.clone()).expect("context");
+    let ctx = open();
+    let acct = accounts::add(
+        &ctx,
+        &AccountInput {
+            name: "Seller".into(),
+            site: base_url.clone(),
+            ak: sandbox.ak.clone(),
+            sk: sandbox.sk.clone(),
+        },
+    )
+    .expect("account");
+    accounts::switch(&ctx, &acct.id).expect("switch");
+    let admin = |path: &str, body: serde_json::Value| {
+        let url = format!("{base_url}{path}");
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .expect("admin");
+            assert!(r.status().is_success(), "{}", r.status());
+            r.json::<serde_json::Value>().await.expect("JSON")
+        }
+    };
+    let product: serde_json::Value = serde_json::from_str(include_str!(
+        "../../sandbox/fixtures/professional-service.json"
+    ))
+    .expect("fixture");
+    let live = admin("/admin/products", json!({ "product": product })).await;
+    let order = admin(
+        "/admin/orders",
+        json!({ "productId": live["product"]["productId"] }),
+    )
+    .await;
+    let id = order["serviceOrder"]["orderId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    admin("/admin/clock", json!({ "advanceSecs": 31 * 3600 })).await;
+    let until_idle = || SyncOptions {
+        until_idle: Some(Duration::from_secs(20)),
+        ..Default::default()
+    };
+    sync::sync_account(&ctx, None, until_idle())
+        .await
+        .expect("sync");
+    let before = orders::get(&ctx, &id).expect("order");
+    assert_eq!(before.flow_state, FlowState::RequestSubmitted);
+
+    // The marketplace goes away; the seller accepts and delivers anyway.
+    sandbox.stop().await;
+    let accept = orders::act(
+        &ctx,
+        &id,
+        &OrderActionInput::new(SellerAction::AcceptRequest),
+    )
+    .expect("accept queued");
+    // Delivering is decided on the order as the accept will leave it.
+    let pdf = drafts::attach_bytes(&ctx, "handover.pdf", b"%PDF-1.4\n% handover\n").expect("pdf");
+    let pdf: koodesk_domain::product::Attachment = serde_json::from_value(pdf).expect("attachment");
+    let deliver = orders::act(
+        &ctx,
+        &id,
+        &OrderActionInput {
+            result_text: Some("Migrated; handover attached.".into()),
+            deliverables: vec![pdf],
+            ..OrderActionInput::new(SellerAction::DeliverService)
+        },
+    )
+    .expect("deliver queued behind the accept");
+    assert_eq!(deliver.uploads, 1);
+    // A second accept is refused at once: after the queued ones the order will be delivered.
+    let again = orders::act(
+        &ctx,
+        &id,
+        &OrderActionInput::new(SellerAction::AcceptRequest),
+    )
+    .expect_err("not after the queued delivery");
+    assert!(again.message.contains("still waiting"), "{}", again.message);
+    let report = sync::sync_account(&ctx, None, SyncOptions::default())
+        .await
+        .expect("a pass while offline");
+    assert!(report.offline.is_some(), "{report:?}");
+    drop(ctx);
+
+    // The app restarts; the marketplace comes back on the same port with its state.
+    let ctx = open();
+    let row = orders::list(&ctx, OrderFilter::All, &id)
+        .expect("inbox")
+        .pop()
+        .expect("row");
+    assert_eq!(row.queued, Some(SellerAction::AcceptRequest));
+    let mut c2 = c.clone();
+    c2.port = base_url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .expect("port");
+    let sandbox = Sandbox::start(c2).await.expect("sandbox back");
+    sync::sync_account(&ctx, None, until_idle())
+        .await
+        .expect("sync");
+    let after = orders::get(&ctx, &id).expect("order");
+    assert_eq!(after.flow_state, FlowState::AwaitingAcceptance, "{after:?}");
+    assert_eq!(after.flow_version, before.flow_version + 2);
+    let ops: Vec<&str> = after
+        .records
+        .iter()
+        .filter(|r| r.party == koodesk_domain::supervision::Party::Seller)
+        .map(|r| r.operation.as_str())
+        .collect();
+    assert_eq!(ops.len(), 2, "{ops:?}");
+    assert!(
+        ops[0].to_lowercase().contains("accept") && ops[1].to_lowercase().contains("deliver"),
+        "{ops:?}"
+    );
+    let counters: serde_json::Value = reqwest::get(format!("{}/admin/counters", sandbox.base_url))
+        .await
+        .expect("counters")
+        .json()
+        .await
+        .expect("JSON");
+    let n = |k: &str| counters["counters"][k].as_i64().unwrap_or(0);
+    assert_eq!(n(&format!("orders.acted:{}", accept.client_token)), 1);
+    assert_eq!(n(&format!("orders.acted:{}", deliver.client_token)), 1);
+    assert_eq!(n("orders.acted"), 2);
+    let row = orders::list(&ctx, OrderFilter::All, &id)
+        .expect("inbox")
+        .pop()
+        .expect("row");
+    assert_eq!((row.queued, row.refused), (None, None));
+}
+
+/// Through the desk against the sandbox's customers: three rejected requests give the customer
+/// the right to appeal, their appeal freezes the order and every action is refused with why; a
+/// license has no request — it is delivered offline from the start and completes 3 hours after
+/// the customer accepts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_rejections_end_in_a_frozen_appeal_and_a_license_is_delivered_offline() {
+    use koodesk_api::orders::{self, OrderActionInput};
+    use koodesk_domain::supervision::{FlowState, SellerAction};
+    const HOUR: i64 = 3600;
+    let rig = Rig::new(29).await;
+    let ctx = &rig.ctx;
+    let id = rig.orders(1).await.remove(0);
+    let reject = |why: &str| OrderActionInput {
+        reason: Some(why.into()),
+        ..OrderActionInput::new(SellerAction::RejectRequest)
+    };
+    let mut rejections = 0;
+    let mut frozen = false;
+    for _ in 0..40 {
+        rig.jump(12 * HOUR).await;
+        rig.sync().await;
+        let o = orders::get(ctx, &id).expect("order");
+        if o.appeal.status == koodesk_market::contract::AppealStatus::InProgress {
+            frozen = true;
+            break;
+        }
+        if o.flow_state == FlowState::RequestSubmitted {
+            orders::act(ctx, &id, &reject("The request names no servers.")).expect("rejected");
+            rig.sync().await;
+            rejections += 1;
+            let o = orders::get(ctx, &id).expect("order");
+            assert_eq!(o.seller_rejections, rejections);
+        }
+    }
+    assert!(rejections >= 3, "{rejections}");
+    assert!(
+        frozen,
+        "the customer appealed after {rejections} rejections"
+    );
+    let o = orders::get(ctx, &id).expect("order");
+    assert_eq!(
+        o.appeal.initiated_by,
+        Some(koodesk_domain::supervision::Party::Customer)
+    );
+    for action in [
+        SellerAction::AcceptRequest,
+        SellerAction::RejectRequest,
+        SellerAction::DeliverService,
+        SellerAction::InitiateAppeal,
+    ] {
+        let e = orders::act(
+            ctx,
+            &id,
+            &OrderActionInput {
+                reason: Some("Because.".into()),
+                result_text: Some("Done.".into()),
+                ..OrderActionInput::new(action)
+            },
+        )
+        .expect_err("frozen");
+        assert!(e.message.contains("frozen"), "{action:?}: {}", e.message);
+    }
+    let detail = orders::detail(ctx, &id).expect("detail");
+    assert_eq!(detail.appeal_status, "in_progress");
+    assert!(detail.actions.iter().all(|a| a
+        .unavailable
+        .as_deref()
+        .is_some_and(|u| u.contains("frozen"))));
+
+    // A license: no request step; delivered offline at once, accepted, completed 3 h later.
+    let mut product: serde_json::Value = serde_json::from_str(include_str!(
+        "../../sandbox/fixtures/professional-service.json"
+    ))
+    .expect("fixture");
+    product["basic"]["name"] = json!("SecureGate License");
+    product["basic"]["delivery"] =
+        json!({ "method": "license", "delivery_process": "Key by e-mail." });
+    let live = rig
+        .admin_post("/admin/products", json!({ "product": product }))
+        .await;
+    let o = rig
+        .admin_post(
+            "/admin/orders",
+            json!({ "productId": live["product"]["productId"] }),
+        )
+        .await;
+    let lic = o["serviceOrder"]["orderId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    rig.sync().await;
+    let detail = orders::detail(ctx, &lic).expect("license");
+    assert_eq!(detail.kind, orders::OrderKind::License);
+    assert_eq!(detail.row.flow_state, FlowState::Delivering);
+    for a in &detail.actions {
+        let allowed = a.unavailable.is_none();
+        let want = matches!(
+            a.action,
+            SellerAction::DeliverService | SellerAction::InitiateAppeal
+        );
+        assert_eq!(allowed, want, "{a:?}");
+    }
+    orders::act(
+        ctx,
+        &lic,
+        &OrderActionInput {
+            result_text: Some("License key sent to the customer by e-mail.".into()),
+            ..OrderActionInput::new(SellerAction::DeliverService)
+        },
+    )
+    .expect("delivered offline");
+    rig.sync().await;
+    let mut accepted_at = None;
+    for _ in 0..10 {
+        rig.jump(12 * HOUR).await;
+        rig.sync().await;
+        let o = orders::get(ctx, &lic).expect("license");
+        if let Some(at) = o.accepted_at.clone() {
+            accepted_at = Some((at, o.flow_state));
+            break;
+        }
+        if o.flow_state == FlowState::Delivering {
+            // The customer rejected the delivery: deliver again.
+            orders::act(
+                ctx,
+                &lic,
+                &OrderActionInput {
+                    result_text: Some("A new key, sent again.".into()),
+                    ..OrderActionInput::new(SellerAction::DeliverService)
+                },
+            )
+            .expect("delivered again");
+            rig.sync().await;
+        }
+    }
+    let (at, _) = accepted_at.expect("the customer accepted the license");
+    let accepted = koodesk_market::sign::parse_sdk_date(&at)
+        .expect("time")
+        .unix_timestamp();
+    let o = orders::get(ctx, &lic).expect("license");
+    let now = orders::marketplace_now(ctx).expect("now");
+    if now - accepted >= 3 * HOUR {
+        assert_eq!(o.flow_state, FlowState::Completed, "{o:?}");
+    }
+    rig.jump(4 * HOUR).await;
+    rig.sync().await;
+    assert_eq!(
+        orders::get(ctx, &lic).expect("license").flow_state,
+        FlowState::Completed
+    );
+}

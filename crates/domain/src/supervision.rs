@@ -203,6 +203,78 @@ pub fn seller_action(
     Ok(next)
 }
 
+/// What kind of supervised order it is: its flow starts differently (a license has no request
+/// step — the seller delivers it offline from the start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Supervised {
+    ProfessionalService,
+    License,
+    /// A SaaS product declared as involving service supervision.
+    Saas,
+}
+
+impl Supervised {
+    /// The state a new, paid order starts in.
+    pub fn first_state(self) -> FlowState {
+        match self {
+            Supervised::License => FlowState::Delivering,
+            Supervised::ProfessionalService | Supervised::Saas => FlowState::AwaitingRequest,
+        }
+    }
+
+    /// Whether the customer sends a request the seller accepts or rejects.
+    pub fn has_request(self) -> bool {
+        self != Supervised::License
+    }
+}
+
+/// An action decided on a flow version the order has since left (the marketplace refuses it
+/// with `000102`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the order moved on since the action was decided (flow version {decided_on} → {current})")]
+pub struct Stale {
+    pub decided_on: u64,
+    pub current: u64,
+}
+
+/// Whether a seller action decided on `decided_on` may apply to an order of `kind` now at
+/// `current` (its flow version), `state` and appeal: the state it leads to, or why not — stale
+/// first (what the seller saw is gone), then frozen, then the state and kind.
+pub fn check_seller_action(
+    kind: Supervised,
+    state: FlowState,
+    appeal_open: bool,
+    current: u64,
+    decided_on: u64,
+    action: SellerAction,
+) -> Result<Result<FlowState, ActionError>, Stale> {
+    if decided_on != current {
+        return Err(Stale {
+            decided_on,
+            current,
+        });
+    }
+    Ok(seller_action_of(kind, state, appeal_open, action))
+}
+
+/// [`seller_action`] for an order of `kind`: a license has no request to accept or reject.
+pub fn seller_action_of(
+    kind: Supervised,
+    state: FlowState,
+    appeal_open: bool,
+    action: SellerAction,
+) -> Result<FlowState, ActionError> {
+    let request_action = matches!(
+        action,
+        SellerAction::AcceptRequest | SellerAction::RejectRequest
+    );
+    if request_action && !kind.has_request() && !appeal_open {
+        return Err(ActionError::NotNow { action, state });
+    }
+    seller_action(state, appeal_open, action)
+}
+
 /// Facts about one order that the appeal rules look at. Times are Unix seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlowFacts {
@@ -405,6 +477,103 @@ mod tests {
         assert_eq!(
             seller_action(AwaitingAcceptance, false, InitiateAppeal),
             Ok(AwaitingAcceptance)
+        );
+    }
+
+    /// Every kind × state × action, with and without an open appeal, written out by hand: what
+    /// the flow allows (→ the next state) and what it refuses.
+    #[test]
+    fn every_state_and_action_of_each_kind_as_a_table() {
+        use FlowState::*;
+        use SellerAction::*;
+        let states = [
+            AwaitingRequest,
+            RequestSubmitted,
+            Delivering,
+            AwaitingAcceptance,
+            Accepted,
+            Completed,
+        ];
+        let actions = [AcceptRequest, RejectRequest, DeliverService, InitiateAppeal];
+        // (state, [accept, reject, deliver, appeal]) for a professional service / supervised SaaS.
+        let with_request: [(FlowState, [Option<FlowState>; 4]); 6] = [
+            (AwaitingRequest, [None, None, None, Some(AwaitingRequest)]),
+            (
+                RequestSubmitted,
+                [
+                    Some(Delivering),
+                    Some(AwaitingRequest),
+                    None,
+                    Some(RequestSubmitted),
+                ],
+            ),
+            (
+                Delivering,
+                [None, None, Some(AwaitingAcceptance), Some(Delivering)],
+            ),
+            (
+                AwaitingAcceptance,
+                [None, None, None, Some(AwaitingAcceptance)],
+            ),
+            (Accepted, [None, None, None, None]),
+            (Completed, [None, None, None, None]),
+        ];
+        // A license: no request step, so accept and reject are never possible.
+        let license: [(FlowState, [Option<FlowState>; 4]); 6] = [
+            (AwaitingRequest, [None, None, None, Some(AwaitingRequest)]),
+            (RequestSubmitted, [None, None, None, Some(RequestSubmitted)]),
+            (
+                Delivering,
+                [None, None, Some(AwaitingAcceptance), Some(Delivering)],
+            ),
+            (
+                AwaitingAcceptance,
+                [None, None, None, Some(AwaitingAcceptance)],
+            ),
+            (Accepted, [None, None, None, None]),
+            (Completed, [None, None, None, None]),
+        ];
+        for (kind, table) in [
+            (Supervised::ProfessionalService, &with_request),
+            (Supervised::Saas, &with_request),
+            (Supervised::License, &license),
+        ] {
+            assert_eq!(table.map(|(s, _)| s), states, "{kind:?}: every state");
+            for (state, row) in table {
+                for (action, want) in actions.iter().zip(row) {
+                    let got =
+                        check_seller_action(kind, *state, false, 7, 7, *action).expect("current");
+                    assert_eq!(got.clone().ok(), *want, "{kind:?} {state:?} {action:?}");
+                    if want.is_none() {
+                        assert!(
+                            matches!(got, Err(ActionError::NotNow { .. })),
+                            "{kind:?} {state:?} {action:?}: {got:?}"
+                        );
+                    }
+                    // An open appeal freezes every action, whatever the state.
+                    assert_eq!(
+                        check_seller_action(kind, *state, true, 7, 7, *action),
+                        Ok(Err(ActionError::Frozen)),
+                        "{kind:?} {state:?} {action:?} frozen"
+                    );
+                    // Decided on another flow version: stale, before anything else.
+                    for decided_on in [6, 8] {
+                        assert_eq!(
+                            check_seller_action(kind, *state, true, 7, decided_on, *action),
+                            Err(Stale {
+                                decided_on,
+                                current: 7
+                            })
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(Supervised::License.first_state(), Delivering);
+        assert_eq!(Supervised::Saas.first_state(), AwaitingRequest);
+        assert_eq!(
+            Supervised::ProfessionalService.first_state(),
+            AwaitingRequest
         );
     }
 

@@ -347,6 +347,18 @@ pub enum OrderDelivery {
     Saas,
 }
 
+impl OrderDelivery {
+    /// The domain's kind of supervised flow.
+    pub fn supervised(self) -> koodesk_domain::supervision::Supervised {
+        use koodesk_domain::supervision::Supervised;
+        match self {
+            OrderDelivery::ProfessionalService => Supervised::ProfessionalService,
+            OrderDelivery::License => Supervised::License,
+            OrderDelivery::Saas => Supervised::Saas,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderStatus {

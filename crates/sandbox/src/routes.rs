@@ -328,9 +328,11 @@ pub(crate) async fn withdraw_application(
 
 pub(crate) async fn act_on_order(w: Writer, Path(id): Path<String>, body: Bytes) -> Response {
     let route = format!("POST /isv/service-orders/{id}/actions");
-    w.write(&route, &body, |sim, tx, req, now| {
-        sim.seller_action(tx, &id, req, now)
-            .map(|service_order| ServiceOrderData { service_order })
+    w.write(&route, &body, |sim, tx, req: &OrderAction, now| {
+        let service_order = sim.seller_action(tx, &id, req, now)?;
+        db::bump(tx, "orders.acted", 1)?;
+        db::bump(tx, &format!("orders.acted:{}", req.client_token), 1)?;
+        Ok(ServiceOrderData { service_order })
     })
 }
 

@@ -182,6 +182,18 @@ impl Rig {
         assert!(r.status().is_success(), "{path}: {}", r.status());
     }
 
+    async fn admin_json(&self, path: &str, body: Value) -> Value {
+        let r = self
+            .admin
+            .post(format!("{}{path}", self.sandbox.base_url))
+            .json(&body)
+            .send()
+            .await
+            .expect("admin call");
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        r.json().await.expect("JSON")
+    }
+
     async fn fault(&self, route: &str, fault: Fault, times: u32) {
         let rule = FaultRule {
             route: route.into(),
@@ -364,6 +376,138 @@ async fn every_fault_on_every_mutating_route_ends_with_exactly_one_effect() {
             );
         }
     }
+}
+
+/// Every fault on the supervision-action route: the action is applied exactly once (per-token
+/// counter 1), the order as pulled afterwards shows it, and the fault really fired.
+#[tokio::test]
+async fn every_fault_on_an_order_action_ends_with_it_applied_once() {
+    let rig = Rig::new(9).await;
+    let mut store = rig.store();
+    let product: Value = serde_json::from_str(include_str!(
+        "../../sandbox/fixtures/professional-service.json"
+    ))
+    .expect("fixture");
+    let live = rig
+        .admin_json("/admin/products", serde_json::json!({ "product": product }))
+        .await;
+    let mut ids = Vec::new();
+    for _ in faults() {
+        let o = rig
+            .admin_json(
+                "/admin/orders",
+                serde_json::json!({ "productId": live["product"]["productId"] }),
+            )
+            .await;
+        ids.push(
+            o["serviceOrder"]["orderId"]
+                .as_str()
+                .expect("id")
+                .to_owned(),
+        );
+    }
+    // Every customer sends a request; the seller sees them with the first pull.
+    rig.admin(
+        "/admin/clock",
+        serde_json::json!({ "advanceSecs": 31 * 3600 }),
+    )
+    .await;
+    let client = rig.client_to(
+        &rig.sandbox.base_url,
+        &rig.sandbox.sk,
+        Duration::from_millis(600),
+    );
+    let mut engine = rig.engine_with(client);
+    engine.request_pull();
+    engine
+        .run_until_idle(Duration::from_secs(20))
+        .await
+        .expect("pull");
+    let route = "POST /isv/service-orders/{orderId}/actions";
+    let injected = format!("faults.injected:{route}");
+    for ((name, fault), id) in faults().into_iter().zip(&ids) {
+        let order: ServiceOrder = serde_json::from_str(
+            &store
+                .remote_orders("acct")
+                .expect("orders")
+                .into_iter()
+                .find(|o| &o.order_id == id)
+                .expect("pulled")
+                .json,
+        )
+        .expect("order");
+        assert_eq!(
+            order.flow_state,
+            koodesk_domain::supervision::FlowState::RequestSubmitted
+        );
+        let call = Call::ActOnOrder {
+            order_id: id.clone(),
+            flow_version: order.flow_version,
+            action: koodesk_domain::supervision::SellerAction::AcceptRequest,
+            reason: None,
+            result_text: None,
+            actual_enabling_time: None,
+            deliverables: Vec::new(),
+            proofs: Vec::new(),
+            customer_unreachable: false,
+            commitment_letter: None,
+        };
+        let token = client_token();
+        store
+            .enqueue(
+                "acct",
+                &[koodesk_store::NewOutboxRow {
+                    client_token: token.clone(),
+                    op: call.op().into(),
+                    entity: format!("order:{id}"),
+                    waits_for: Vec::new(),
+                    params: call.params(),
+                }],
+            )
+            .expect("queued");
+        let before = rig.counter(&injected).await;
+        rig.fault(route, fault, 1).await;
+        engine.request_pull();
+        let report = engine
+            .run_until_idle(Duration::from_secs(20))
+            .await
+            .expect("sync");
+        assert_eq!(report.open, 0, "{name}: {report:?}");
+        let row = store
+            .outbox("acct", true)
+            .expect("outbox")
+            .into_iter()
+            .find(|r| r.client_token == token)
+            .expect("row");
+        assert_eq!(row.state, "done", "{name}: {:?}", row.last_error);
+        assert_eq!(
+            rig.counter(&format!("orders.acted:{token}")).await,
+            1,
+            "{name}: applied once"
+        );
+        assert_eq!(rig.counter(&injected).await, before + 1, "{name}: fired");
+        engine.request_pull();
+        engine
+            .run_until_idle(Duration::from_secs(20))
+            .await
+            .expect("pull");
+        let now: ServiceOrder = serde_json::from_str(
+            &store
+                .remote_orders("acct")
+                .expect("orders")
+                .into_iter()
+                .find(|o| &o.order_id == id)
+                .expect("pulled")
+                .json,
+        )
+        .expect("order");
+        assert_eq!(
+            now.flow_state,
+            koodesk_domain::supervision::FlowState::Delivering,
+            "{name}"
+        );
+    }
+    assert_eq!(rig.counter("orders.acted").await, ids.len() as i64);
 }
 
 #[tokio::test]

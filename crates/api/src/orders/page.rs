@@ -121,7 +121,9 @@ pub fn detail(ctx: &Context, order_id: &str) -> Result<OrderDetail, ApiError> {
     let o = get(ctx, order_id)?;
     let now = marketplace_now(ctx)?;
     let rules = ctx.rules().service_flow;
-    let row = super::with_actions(row(&o, now, &rules), &super::action_rows(ctx)?);
+    let outbox = super::action_rows(ctx)?;
+    let row = super::with_actions(row(&o, now, &rules), &outbox);
+    let ahead = super::projected(&o, &super::waiting_actions(&outbox, order_id));
     let appeal_open = o.appeal.status == AppealStatus::InProgress;
     let facts = FlowFacts {
         state: o.flow_state,
@@ -138,14 +140,17 @@ pub fn detail(ctx: &Context, order_id: &str) -> Result<OrderDetail, ApiError> {
     ]
     .into_iter()
     .map(|action| {
-        let allowed = supervision::seller_action(o.flow_state, appeal_open, action);
-        let unavailable = match (&allowed, &row.queued) {
-            (Err(e), _) => Some(super::capitalized(&e.to_string())),
-            (Ok(_), Some(_)) => {
-                Some("An action on this order is still waiting to be sent; it goes first.".into())
-            }
-            (Ok(_), None) => None,
-        };
+        // On the order as the actions waiting to be sent will leave it.
+        let allowed = supervision::seller_action_of(
+            o.delivery_method.supervised(),
+            ahead.state,
+            ahead.appeal_open,
+            action,
+        );
+        let unavailable = allowed
+            .as_ref()
+            .err()
+            .map(|e| super::capitalized(&e.to_string()));
         ActionOffer {
             action,
             leads_to: allowed.ok(),

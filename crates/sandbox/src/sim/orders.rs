@@ -284,23 +284,26 @@ impl Sim {
     ) -> Outcome<ServiceOrder> {
         let mut o: ServiceOrder = db::get(tx, "orders", "order_id", order_id)?
             .ok_or_else(|| Refusal::not_found(format!("Order {order_id} does not exist.")))?;
-        if o.flow_version != a.flow_version {
-            return Err(Refusal::new(
+        let next = supervision::check_seller_action(
+            o.delivery_method.supervised(),
+            o.flow_state,
+            o.appeal.status == AppealStatus::InProgress,
+            o.flow_version,
+            a.flow_version,
+            a.action,
+        )
+        .map_err(|stale| {
+            Refusal::new(
                 409,
                 codes::STALE_VERSION,
                 format!(
                     "Order {order_id} moved on since you looked (flow version {} → {}): {}. Refresh it before acting.",
-                    a.flow_version,
-                    o.flow_version,
+                    stale.decided_on,
+                    stale.current,
                     o.flow_state.label()
                 ),
-            ));
-        }
-        let next = supervision::seller_action(
-            o.flow_state,
-            o.appeal.status == AppealStatus::InProgress,
-            a.action,
-        )
+            )
+        })?
         .map_err(|e| Refusal::not_allowed(e.to_string()))?;
         let enabling =
             match a.actual_enabling_time.as_deref().map(str::trim) {
