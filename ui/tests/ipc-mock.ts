@@ -61,6 +61,19 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
       for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
     };
     w.__calls = calls;
+    type Detail = Wire["get_order"];
+    // As the real desk: offers are judged on the order as the queued action will leave it (an
+    // accept waiting to send makes Deliver possible, and Accept and Reject not).
+    const offersOf = (d: Detail, queued: Detail["row"]["queued"]): Detail["actions"] =>
+      queued === "ACCEPT_REQUEST"
+        ? d.actions.map((a) =>
+            a.action === "DELIVER_SERVICE"
+              ? { ...a, leads_to: "AWAITING_ACCEPTANCE" as const, unavailable: null }
+              : a.action === "INITIATE_APPEAL"
+                ? a
+                : { ...a, leads_to: null, unavailable: `${a.action} is not possible while the order is Delivering.` },
+          )
+        : d.actions;
     // Order actions queued from the order page, by order id.
     const queuedActions = new Map<string, NonNullable<Wire["list_orders"][number]["queued"]>>();
     // Accounts: the built-in Demo marketplace plus what the seller adds (keys are not kept).
@@ -419,12 +432,7 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         const d = o.orderDetails?.[String(args.id)];
         if (!d) throw { code: "not_found", message: `There is no order ${String(args.id)} (as of the last sync).` };
         const queued = queuedActions.get(d.row.order_id) ?? d.row.queued;
-        const actions = d.actions.map((a) =>
-          queued && !a.unavailable
-            ? { ...a, unavailable: "An action on this order is still waiting to be sent; it goes first." }
-            : a,
-        );
-        return { ...d, row: { ...d.row, queued }, actions };
+        return { ...d, row: { ...d.row, queued }, actions: offersOf(d, queued) };
       },
       read_order_request: (args: Record<string, unknown>): Wire["read_order_request"] =>
         o.readings?.[String(args.id)] ?? [],
@@ -434,8 +442,8 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         const id = String(args.id);
         const input = args.input as { action: string; reason: string | null; result_text: string | null };
         const d = o.orderDetails?.[id];
-        const offer = d?.actions.find((a) => a.action === input.action);
-        if (!d || !offer || offer.unavailable || queuedActions.has(id))
+        const offer = d && offersOf(d, queuedActions.get(id) ?? d.row.queued).find((a) => a.action === input.action);
+        if (!d || !offer || offer.unavailable)
           throw { code: "invalid_input", message: offer?.unavailable ?? "Not possible now.", field: "action" };
         if ((input.action === "REJECT_REQUEST" || input.action === "INITIATE_APPEAL") && !input.reason)
           throw { code: "invalid_input", message: "Reason is required for this action.", field: "action" };

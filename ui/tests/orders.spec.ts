@@ -120,6 +120,8 @@ test("an action is explained before it is queued; a rejection needs a reason; A 
   await expect(page.getByTestId("order-notice")).toContainText("Accept is queued");
   await expect(page.getByTestId("order-queued")).toContainText("Accept waiting to send");
   await expect(page.getByTestId("order-action-ACCEPT_REQUEST")).toBeDisabled();
+  // Deliver is decided on the order as the accept will leave it: possible now, offline too.
+  await expect(page.getByTestId("order-action-DELIVER_SERVICE")).toBeEnabled();
   const calls = await page.evaluate(() => (window as unknown as { __calls: { cmd: string; args: unknown }[] }).__calls);
   const acts = calls.filter((c) => c.cmd === "act_on_order");
   expect(acts).toHaveLength(2);

@@ -2,7 +2,11 @@
 //! that returns the same rows (the floor). Prints `ROW|metric|koodesk|baseline|baseline name|unit`
 //! lines for `cargo xtask bench`.
 //!
-//! Also the editor's write-through: a keystroke's document committed to disk (`drafts::stage`,
+//! Also the service-order inbox over 100 000 pulled orders (state, who must act, urgency against
+//! the 5-day line, the queued action of each, sorted most pressing first) beside the raw query
+//! that reads the same rows.
+//!
+//! And the editor's write-through: a keystroke's document committed to disk (`drafts::stage`,
 //! the store side of "last keystroke → durable"; the UI sends it at once, with no debounce)
 //! beside a raw `INSERT OR REPLACE` of the same bytes.
 
@@ -155,6 +159,157 @@ fn time<T>(mut f: impl FnMut(usize) -> T) -> Vec<Duration> {
         .collect()
 }
 
+const ORDERS: usize = 100_000;
+const ORDER_RUNS: usize = 8;
+
+/// `runs` timed calls after one warm-up.
+fn time_n<T>(runs: usize, mut f: impl FnMut(usize) -> T) -> Vec<Duration> {
+    std::hint::black_box(f(0));
+    (0..runs)
+        .map(|i| {
+            let t = Instant::now();
+            std::hint::black_box(f(i));
+            t.elapsed()
+        })
+        .collect()
+}
+
+/// 100 000 supervised orders in every state, as a pull stores them, under the current account.
+fn fill_orders(ctx: &Context) {
+    use koodesk_market::contract::ServiceOrder;
+    let states = [
+        "AWAITING_REQUEST",
+        "REQUEST_SUBMITTED",
+        "DELIVERING",
+        "AWAITING_ACCEPTANCE",
+        "ACCEPTED",
+        "COMPLETED",
+    ];
+    let mut rng = Rng(0x5eed_0bde_5eed_0bde);
+    let base = 1_795_424_400i64; // 2026-11-23 09:00 UTC
+    let ts = |t: i64| {
+        time::OffsetDateTime::from_unix_timestamp(t)
+            .map(koodesk_market::sign::format_sdk_date)
+            .unwrap_or_default()
+    };
+    let orders: Vec<koodesk_store::RemoteOrder> = (0..ORDERS)
+        .map(|i| {
+            let state = states[(rng.next() % states.len() as u64) as usize];
+            let waiting = match state {
+                "REQUEST_SUBMITTED" | "DELIVERING" => "SELLER",
+                "ACCEPTED" | "COMPLETED" => "NOBODY",
+                _ => "CUSTOMER",
+            };
+            let updated = base - (rng.next() % (9 * 86_400)) as i64;
+            let id = format!("CS{i:015}");
+            let v = serde_json::json!({
+                "orderId": id,
+                "orderLineId": format!("{id}-000001"),
+                "productId": "OFFI0000001",
+                "productName": format!("{} {} service", rng.word(), rng.word()),
+                "deliveryMethod": "PROFESSIONAL_SERVICE",
+                "orderStatus": if state == "COMPLETED" { "COMPLETED" } else { "PROCESSING" },
+                "flowState": state,
+                "waitingFor": waiting,
+                "customerName": format!("Customer {}", i % 977),
+                "createdAt": ts(updated - 86_400),
+                "flowUpdatedAt": ts(updated),
+                "sellerUpdatedAt": ts(updated),
+                "customerUpdatedAt": ts(updated - 3600),
+                "sellerRejections": rng.next() % 3,
+                "customerRejections": rng.next() % 2,
+                "appeal": { "status": if i % 97 == 0 { "IN_PROGRESS" } else { "NONE" } },
+                "records": [
+                    { "at": ts(updated - 86_400), "party": "CUSTOMER", "operation": "Order paid" },
+                    { "at": ts(updated), "party": "CUSTOMER", "operation": "Request submitted",
+                      "text": "Please migrate our servers before the end of the month." }
+                ],
+                "version": 3,
+                "flowVersion": 2,
+                "updatedAt": ts(updated),
+            });
+            let order: ServiceOrder = serde_json::from_value(v).unwrap_or_else(|e| {
+                eprintln!("store-bench: an order does not fit the contract: {e}");
+                std::process::exit(2)
+            });
+            koodesk_store::RemoteOrder {
+                order_id: order.order_id.clone(),
+                flow_state: state.into(),
+                waiting_for: waiting.into(),
+                flow_version: order.flow_version,
+                version: order.version,
+                updated_at: order.updated_at.clone(),
+                json: serde_json::to_string(&order).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let account = ctx.account();
+    let mut store = ctx.store().unwrap_or_else(|e| {
+        eprintln!("store-bench: {e}");
+        std::process::exit(2)
+    });
+    for chunk in orders.chunks(5_000) {
+        let pulled = koodesk_store::Pulled {
+            products: &[],
+            applications: &[],
+            orders: chunk,
+            events: &[],
+            cursor: None,
+        };
+        if let Err(e) = store.store_pull(&account, &pulled) {
+            eprintln!("store-bench: {e}");
+            std::process::exit(2)
+        }
+    }
+}
+
+/// The inbox over 100 000 orders beside the raw query that reads the same rows.
+fn orders_inbox(ctx: &Context, raw: &rusqlite::Connection) {
+    let started = Instant::now();
+    fill_orders(ctx);
+    eprintln!(
+        "store-bench: {ORDERS} orders stored in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let account = ctx.account();
+    let inbox = time_n(ORDER_RUNS, |_| {
+        koodesk_api::orders::list(ctx, koodesk_api::orders::OrderFilter::All, "")
+            .map(|v| v.len())
+            .unwrap_or(0)
+    });
+    let shown = koodesk_api::orders::list(ctx, koodesk_api::orders::OrderFilter::All, "")
+        .map(|v| v.len())
+        .unwrap_or(0);
+    eprintln!("store-bench: the inbox shows {shown} orders");
+    let raw_read = time_n(ORDER_RUNS, |_| {
+        let Ok(mut stmt) = raw.prepare_cached(
+            "SELECT order_id, flow_state, waiting_for, flow_version, version, updated_at, json
+             FROM remote_orders WHERE account = ?1 ORDER BY updated_at DESC, order_id",
+        ) else {
+            return 0;
+        };
+        stmt.query_map([&account], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })
+        .map(|it| it.count())
+        .unwrap_or(0)
+    });
+    print_p50_p95(
+        &format!("service-order inbox over {ORDERS} orders (state, urgency, sorted)"),
+        &inbox,
+        &raw_read,
+        "raw SQLite read of the same rows",
+    );
+}
+
 fn main() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| {
         eprintln!("store-bench: {e}");
@@ -303,6 +458,7 @@ fn main() {
         )
         .unwrap_or(0)
     });
+    orders_inbox(&ctx, &raw);
     print_p50_p95(
         "keystroke → durable (store write-through)",
         &stage,

@@ -5,6 +5,7 @@
 //! TypeScript bindings.
 
 pub mod accounts;
+pub mod alerts;
 pub mod backup;
 pub mod context;
 #[cfg(feature = "demo")]

@@ -1137,3 +1137,129 @@ async fn three_rejections_end_in_a_frozen_appeal_and_a_license_is_delivered_offl
         FlowState::Completed
     );
 }
+
+/// Alerts against the sandbox with its clock advanced: an order left without a seller update
+/// raises the 3-day, 4-day and 5-day alerts at those sandbox times, each once; a rejected
+/// application raises one alert carrying the reviewer's comment. The first scan takes the
+/// account's history in without telling it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_come_at_their_sandbox_times_once_and_a_rejection_says_why() {
+    use koodesk_api::alerts;
+    use koodesk_domain::alerts::{AlertKind, Target};
+    const DAY: i64 = 86_400;
+    let rig = Rig::new(31).await;
+    let ctx = &rig.ctx;
+    // History before the first scan: an order already created (its event is not news).
+    let id = rig.orders(1).await.remove(0);
+    rig.sync().await;
+    let first = alerts::scan(ctx, false).expect("first scan");
+    assert!(first.is_empty(), "history is not news: {first:?}");
+    assert!(
+        !alerts::list(ctx, false).expect("list").is_empty(),
+        "recorded as read"
+    );
+    assert_eq!(alerts::unread(ctx).expect("unread"), 0);
+
+    // The customer's request arrives.
+    rig.jump(31 * 3600).await;
+    rig.sync().await;
+    let got = alerts::scan(ctx, false).expect("scan");
+    assert!(
+        got.iter().any(|a| a.kind == AlertKind::RequestSubmitted
+            && a.target == Target::Order(id.clone())),
+        "{got:?}"
+    );
+    let since = {
+        let o = koodesk_api::orders::get(ctx, &id).expect("order");
+        koodesk_market::sign::parse_sdk_date(&o.flow_updated_at)
+            .expect("time")
+            .unix_timestamp()
+    };
+    let rig = &rig;
+    let id = &id;
+    let clock = || async {
+        let v: serde_json::Value = reqwest::get(format!("{}/admin/clock", rig.sandbox.base_url))
+            .await
+            .expect("clock")
+            .json()
+            .await
+            .expect("JSON");
+        v["unix"].as_i64().expect("unix")
+    };
+    // Moves the sandbox's clock to `since + at`, pulls, scans: the stall alerts raised.
+    let at = |offset: i64| async move {
+        let now = clock().await;
+        rig.jump(since + offset - now).await;
+        rig.sync().await;
+        let raised = alerts::scan(ctx, false).expect("scan");
+        // Scanning again at the same moment raises nothing.
+        assert!(alerts::scan(ctx, false).expect("again").is_empty());
+        raised
+            .into_iter()
+            .filter(|a| a.target == Target::Order(id.to_string()))
+            .filter(|a| {
+                matches!(
+                    a.kind,
+                    AlertKind::StallWarning | AlertKind::StallUrgent | AlertKind::StallAppealable
+                )
+            })
+            .map(|a| a.kind)
+            .collect::<Vec<_>>()
+    };
+    assert!(at(3 * DAY - 60).await.is_empty());
+    assert_eq!(at(3 * DAY).await, [AlertKind::StallWarning]);
+    assert!(at(4 * DAY - 60).await.is_empty());
+    assert_eq!(at(4 * DAY).await, [AlertKind::StallUrgent]);
+    assert!(
+        at(5 * DAY).await.is_empty(),
+        "not before the line is passed"
+    );
+    assert_eq!(at(5 * DAY + 1).await, [AlertKind::StallAppealable]);
+    let urgent = alerts::list(ctx, true)
+        .expect("list")
+        .into_iter()
+        .find(|a| a.kind == AlertKind::StallUrgent)
+        .expect("listed");
+    assert!(urgent.urgent);
+    assert!(urgent.body.contains("tomorrow"), "{}", urgent.body);
+
+    // A release with placeholder text: the reviewer rejects it and says why.
+    let (draft, _) = ready_draft(ctx);
+    let mut v = drafts::get(ctx, &draft).expect("draft").doc;
+    v["product"]["details"]["overview"] =
+        json!("TODO write the overview of the migration service before release");
+    let rev = drafts::get(ctx, &draft).expect("draft").revision;
+    drafts::save(ctx, &draft, Some(rev), v).expect("saved");
+    sync::submit(ctx, &draft, true).expect("submitted");
+    rig.sync().await;
+    rig.jump(5 * DAY).await;
+    rig.sync().await;
+    let apps = sync::applications(ctx).expect("applications");
+    let app = apps
+        .iter()
+        .find(|a| a.application.status == ApplicationStatus::Rejected)
+        .expect("rejected");
+    let comment = app.application.review_comments[0].message.clone();
+    let raised = alerts::scan(ctx, false).expect("scan");
+    let rejected: Vec<_> = raised
+        .iter()
+        .filter(|a| a.kind == AlertKind::ReviewRejected)
+        .collect();
+    assert_eq!(rejected.len(), 1, "{raised:?}");
+    assert!(rejected[0].body.contains(&comment), "{}", rejected[0].body);
+    assert_eq!(
+        rejected[0].target,
+        Target::Application(app.application.application_id.clone())
+    );
+    assert!(alerts::scan(ctx, false).expect("again").is_empty());
+    // Read, all read.
+    let before = alerts::unread(ctx).expect("unread");
+    assert!(before >= 4, "{before}");
+    assert_eq!(
+        alerts::mark_read(ctx, Some(&rejected[0].key)).expect("read"),
+        1
+    );
+    assert_eq!(alerts::unread(ctx).expect("unread"), before - 1);
+    alerts::mark_read(ctx, None).expect("all");
+    assert_eq!(alerts::unread(ctx).expect("unread"), 0);
+}

@@ -1,5 +1,6 @@
 //! `koodesk`: the headless command line over the same API the desktop app uses.
 
+mod alerts;
 mod api;
 mod drafts;
 mod orders;
@@ -99,6 +100,14 @@ enum Command {
         #[command(flatten)]
         account: sync::AccountArg,
     },
+    /// Alerts: review results, stalling orders, refusals — what the app tells through the
+    /// operating system.
+    Alerts {
+        #[command(subcommand)]
+        command: alerts::AlertsCommand,
+        #[command(flatten)]
+        account: sync::AccountArg,
+    },
     /// The draft, its submitted snapshot and the live product, field by field ($: price or
     /// billing).
     Diff {
@@ -176,6 +185,10 @@ fn main() -> ExitCode {
         Command::Orders { command, account } => with_context(|ctx| {
             account.apply(ctx)?;
             orders::run(ctx, command)
+        }),
+        Command::Alerts { command, account } => with_context(|ctx| {
+            account.apply(ctx)?;
+            alerts::run(ctx, command)
         }),
         Command::Rebase { id, account } => with_context(|ctx| {
             account.apply(ctx)?;

@@ -288,6 +288,37 @@ async fn submit_sync_and_read_back_from_the_command_line() {
         text(&out)
     );
 
+    // Alerts: the first scan takes the history in; three quiet days later the accepted order
+    // warns once; a dry run records nothing.
+    let out = run(&data, &sandbox, &["alerts", "scan", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    admin("/admin/clock", json!({ "advanceSecs": 3 * 86_400 })).await;
+    let out = run(&data, &sandbox, &["alerts", "scan", "--dry-run", "--json"]);
+    let dry: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    let warns = |list: &[Value]| {
+        list.iter()
+            .filter(|a| a["kind"] == "stall_warning" && a["target"]["id"] == json!(order_id))
+            .count()
+    };
+    assert_eq!(warns(&dry), 1, "{dry:?}");
+    let out = run(&data, &sandbox, &["alerts", "scan", "--json"]);
+    let raised: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        warns(&raised),
+        1,
+        "the dry run recorded nothing: {raised:?}"
+    );
+    let out = run(&data, &sandbox, &["alerts", "scan", "--json"]);
+    let again: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(warns(&again), 0, "raised once: {again:?}");
+    let out = run(&data, &sandbox, &["alerts", "list", "--unread"]);
+    let t = text(&out);
+    assert!(t.contains("Order waiting for you"), "{t}");
+    let out = run(&data, &sandbox, &["alerts", "read", "--all"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(&data, &sandbox, &["alerts", "list", "--unread"]);
+    assert!(text(&out).contains("no alerts"), "{}", text(&out));
+
     // No keys anywhere: a clear error, nothing sent.
     let out = Command::new(env!("CARGO_BIN_EXE_koodesk"))
         .env("KOODESK_DATA_DIR", data.root())

@@ -4,6 +4,7 @@
 //! Pure types and rules: no I/O, no async, no SQLite. Everything that depends on time takes it as
 //! an argument.
 
+pub mod alerts;
 pub mod diff;
 pub mod draft;
 pub mod form;

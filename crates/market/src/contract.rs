@@ -470,6 +470,10 @@ pub struct ServiceOrder {
     /// How the customer pays for what they bought (`yearly`, `monthly`, `one_time`, …).
     #[serde(default)]
     pub billing_mode: Option<BillingMode>,
+    /// The product's average delivery days as it was when this order was placed (professional
+    /// services): the delivery alerts count from the seller's acceptance of the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_delivery_days: Option<u32>,
     /// Yearly/monthly orders, once delivered and accepted: where the usage period starts (the
     /// delivery's actual enabling time if the seller gave one, else the acceptance).
     #[serde(default)]

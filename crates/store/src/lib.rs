@@ -5,6 +5,7 @@
 //! change that matters to the seller is written together with an audit row in one transaction.
 
 mod accounts;
+mod alerts;
 mod attachments;
 mod audit;
 pub mod backup;
@@ -17,6 +18,7 @@ mod settings;
 mod support;
 
 pub use accounts::AccountRow;
+pub use alerts::{AlertRow, NewAlert};
 pub use attachments::{attachment_path, MAX_ATTACHMENT_BYTES};
 pub use audit::AuditEntry;
 pub use drafts::{
@@ -25,8 +27,8 @@ pub use drafts::{
 pub use error::StoreError;
 pub use forms::FormRow;
 pub use outbox::{
-    Effect, NewOutboxRow, NewSubmission, OutboxRow, Pulled, RemoteApplication, RemoteOrder,
-    RemoteProduct, SubmissionRow,
+    AttentionRow, Effect, NewOutboxRow, NewSubmission, OutboxRow, Pulled, RemoteApplication,
+    RemoteOrder, RemoteProduct, SubmissionRow,
 };
 
 /// The version of the SQLite library compiled in.

@@ -198,6 +198,22 @@ const MIGRATION_SQL: &[&str] = &[
         PRIMARY KEY (account, order_id)
     ) STRICT;
     CREATE INDEX remote_orders_waiting ON remote_orders (account, waiting_for, flow_state);",
+    // 8: alerts, each raised once per key (a restart never repeats one, never loses one).
+    "CREATE TABLE alerts (
+        account       TEXT NOT NULL,
+        key           TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        target        TEXT NOT NULL,
+        subject       TEXT NOT NULL,
+        detail        TEXT,
+        due_at        INTEGER NOT NULL,
+        raised_at     INTEGER NOT NULL,
+        delivered_at  INTEGER,
+        read_at       INTEGER,
+        snoozed_until INTEGER,
+        PRIMARY KEY (account, key)
+    ) STRICT;
+    CREATE INDEX alerts_unread ON alerts (account, read_at, raised_at);",
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

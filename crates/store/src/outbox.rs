@@ -136,6 +136,19 @@ pub struct Pulled<'a> {
     pub cursor: Option<&'a str>,
 }
 
+/// An outbox row as the alerts see it (no parameters, no body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttentionRow {
+    pub client_token: String,
+    pub op: String,
+    pub entity: String,
+    pub state: String,
+    pub last_error: Option<String>,
+    /// ISO 8601, UTC (this computer's clock).
+    pub created_at: String,
+    pub updated_at: String,
+}
+
 /// A supervised service order as last pulled: what the inbox sorts and filters by, and the
 /// marketplace's JSON of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -333,6 +346,28 @@ impl Store {
             "SELECT {ROW_COLUMNS} FROM outbox WHERE account = ?1{filter} ORDER BY seq"
         ))?;
         let rows = stmt.query_map([account], outbox_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The account's rows still waiting or refused, without their bodies: what the alerts look at
+    /// (a refusal's message, how long a row has waited).
+    pub fn outbox_attention(&self, account: &str) -> Result<Vec<AttentionRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT client_token, op, entity, state, last_error, created_at, updated_at
+             FROM outbox WHERE account = ?1 AND state IN ('queued', 'in_flight', 'rejected')
+             ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([account], |r| {
+            Ok(AttentionRow {
+                client_token: r.get(0)?,
+                op: r.get(1)?,
+                entity: r.get(2)?,
+                state: r.get(3)?,
+                last_error: r.get(4)?,
+                created_at: r.get(5)?,
+                updated_at: r.get(6)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -788,6 +823,15 @@ impl Store {
                 json: r.get(3)?,
             })
         })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The marketplace's events as pulled (id, JSON), in the feed's order.
+    pub fn remote_events(&self, account: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT event_id, json FROM remote_events WHERE account = ?1 ORDER BY event_id",
+        )?;
+        let rows = stmt.query_map([account], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -189,6 +189,7 @@ mod tests {
             delivery: None,
             accepted_at: None,
             billing_mode: None,
+            avg_delivery_days: None,
             usage_period_starts_at: None,
             appeal: Appeal::none(),
             records: Vec::new(),

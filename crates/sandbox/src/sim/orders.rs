@@ -83,6 +83,13 @@ impl Sim {
                 self.seed,
                 &format!("{order_id}:billing"),
             ),
+            avg_delivery_days: match &product.product.basic.delivery {
+                koodesk_domain::product::Delivery::ProfessionalService {
+                    avg_delivery_days,
+                    ..
+                } => avg_delivery_days.filter(|d| *d > 0),
+                _ => None,
+            },
             usage_period_starts_at: None,
             appeal: Appeal::none(),
             records: vec![OperationRecord {

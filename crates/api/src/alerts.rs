@@ -1,0 +1,459 @@
+//! Alerts: the domain's planner over what the sync engine pulled (events, applications, service
+//! orders) and the seller's queue, recorded once per key in the store, in the seller's language.
+//! The app shows the new ones through the operating system; the Notifications page and
+//! `koodesk alerts` list them.
+
+use koodesk_domain::alerts::{
+    self, AlertKind, AlertRules, EventFact, OrderFact, QueueFacts, Target,
+};
+use koodesk_domain::supervision::Party;
+use koodesk_market::contract::{AppealStatus, Application, Event, EventType, ServiceOrder};
+use koodesk_market::sign::parse_sdk_date;
+use koodesk_store::{AlertRow, NewAlert};
+use serde::Serialize;
+
+use crate::{ApiError, Context};
+
+/// Marks that an account's history was taken in (its first scan records past events as read).
+const BASELINE_KEY: &str = "alerts.baseline";
+
+/// One alert as the window and the CLI show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct AlertView {
+    pub key: String,
+    pub kind: AlertKind,
+    pub target: Target,
+    pub title: String,
+    pub body: String,
+    pub urgent: bool,
+    /// ISO 8601, UTC (this computer's clock).
+    pub raised_at: String,
+    pub read: bool,
+    /// Shown by the operating system (false: held by quiet hours or snoozed, or not yet).
+    pub delivered: bool,
+    pub snoozed_until: Option<String>,
+}
+
+fn sdk_secs(t: &str) -> Option<i64> {
+    parse_sdk_date(t).map(|t| t.unix_timestamp())
+}
+
+fn iso_ms(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// `2026-12-01T09:30:00.123Z` (the store's timestamps) as Unix seconds.
+fn iso_secs(t: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+fn event_kind(t: EventType) -> AlertKind {
+    match t {
+        EventType::ReviewApproved => AlertKind::ReviewApproved,
+        EventType::ReviewRejected => AlertKind::ReviewRejected,
+        EventType::OrderCreated => AlertKind::NewOrder,
+        EventType::RequestSubmitted => AlertKind::RequestSubmitted,
+        EventType::DeliveryAccepted => AlertKind::DeliveryAccepted,
+        EventType::DeliveryRejected => AlertKind::DeliveryRejected,
+        EventType::Reminder => AlertKind::CustomerReminder,
+        EventType::AppealOpened => AlertKind::AppealOpened,
+        EventType::AppealResolved => AlertKind::AppealDecided,
+        EventType::OrderCompleted => AlertKind::OrderCompleted,
+        EventType::SupportChangeReviewed => AlertKind::SupportReviewed,
+    }
+}
+
+/// When the seller accepted the customer's request (the last time, if it was asked again).
+fn request_accepted_at(o: &ServiceOrder) -> Option<i64> {
+    o.records
+        .iter()
+        .rev()
+        .find(|r| r.party == Party::Seller && r.operation.to_lowercase().contains("accepted"))
+        .and_then(|r| sdk_secs(&r.at))
+}
+
+/// What the planner looks at, gathered from the store.
+struct Facts {
+    events: Vec<EventFact>,
+    orders: Vec<OrderFact>,
+    queue: QueueFacts,
+}
+
+fn facts(ctx: &Context, account: &str, offset_secs: i64) -> Result<Facts, ApiError> {
+    let store = ctx.store()?;
+    let applications: Vec<Application> = store
+        .remote_applications(account)?
+        .into_iter()
+        .filter_map(|r| serde_json::from_str(&r.json).ok())
+        .collect();
+    let product_names: std::collections::HashMap<String, String> = applications
+        .iter()
+        .map(|a| (a.application_id.clone(), a.product_name.clone()))
+        .collect();
+    let events = store
+        .remote_events(account)?
+        .into_iter()
+        .filter_map(|(_, json)| serde_json::from_str::<Event>(&json).ok())
+        .filter_map(|e| {
+            let at = sdk_secs(&e.occurred_at)?;
+            let kind = event_kind(e.r#type);
+            // A rejection is told with the reviewer's words.
+            let summary = match (kind, &e.application_id) {
+                (AlertKind::ReviewRejected, Some(id)) => applications
+                    .iter()
+                    .find(|a| &a.application_id == id)
+                    .and_then(|a| a.review_comments.first())
+                    .map(|c| c.message.clone())
+                    .unwrap_or(e.summary.clone()),
+                _ => e.summary.clone(),
+            };
+            // A product's name says more than an application id.
+            let summary = match e
+                .application_id
+                .as_ref()
+                .and_then(|id| product_names.get(id))
+            {
+                Some(name) if !summary.contains(name.as_str()) => format!("{name}: {summary}"),
+                _ => summary,
+            };
+            Some(EventFact {
+                id: e.event_id,
+                kind,
+                at,
+                application_id: e.application_id,
+                order_id: e.order_id,
+                summary,
+            })
+        })
+        .collect();
+    let orders = store
+        .remote_orders(account)?
+        .into_iter()
+        .filter_map(|r| serde_json::from_str::<ServiceOrder>(&r.json).ok())
+        .map(|o| OrderFact {
+            flow_updated_at: sdk_secs(&o.flow_updated_at).unwrap_or(0),
+            appeal_open: o.appeal.status == AppealStatus::InProgress,
+            request_accepted_at: request_accepted_at(&o),
+            avg_delivery_days: o.avg_delivery_days,
+            order_id: o.order_id,
+            product_name: o.product_name,
+            state: o.flow_state,
+            seller_rejections: o.seller_rejections,
+            customer_rejections: o.customer_rejections,
+        })
+        .collect();
+    let mut queue = QueueFacts::default();
+    for r in store.outbox_attention(account)? {
+        let what = r
+            .entity
+            .split_once(':')
+            .map(|(_, id)| id.to_owned())
+            .unwrap_or(r.entity.clone());
+        let what = format!("{} {what}", r.op.replace('_', " "));
+        if r.state == "rejected" {
+            let at = iso_secs(&r.updated_at).unwrap_or(0) + offset_secs;
+            queue
+                .refused
+                .push((r.client_token, what, r.last_error.unwrap_or_default(), at));
+        } else {
+            let since = iso_secs(&r.created_at).unwrap_or(0) + offset_secs;
+            queue.waiting.push((r.client_token, what, since));
+        }
+    }
+    if let Some(why) = store.sync_state(account, koodesk_sync::engine::keys::PAUSED)? {
+        // Once a day while the keys stay refused.
+        let now = koodesk_sync::engine::now_ms() / 1000 + offset_secs;
+        queue.keys_refused = Some((now - now.rem_euclid(86_400), why));
+    }
+    Ok(Facts {
+        events,
+        orders,
+        queue,
+    })
+}
+
+/// The alert rules in force: the ruleset's flow thresholds, the seller's lead times.
+pub fn rules(ctx: &Context) -> AlertRules {
+    AlertRules::new(ctx.rules().service_flow)
+}
+
+/// Plans the account's alerts at marketplace time now and records those not raised before; the
+/// new ones are returned (what the operating system should show). With `dry_run`, nothing is
+/// recorded and everything due and not raised before is returned. An account's first scan
+/// records past marketplace events as read (history), so nobody is told last month's news.
+pub fn scan(ctx: &Context, dry_run: bool) -> Result<Vec<AlertView>, ApiError> {
+    let account = ctx.account();
+    let now = crate::orders::marketplace_now(ctx)?;
+    let offset = now - koodesk_sync::engine::now_ms() / 1000;
+    let f = facts(ctx, &account, offset)?;
+    let planned = alerts::plan(&f.events, &f.orders, &f.queue, now, &rules(ctx));
+    let first = ctx.store()?.sync_state(&account, BASELINE_KEY)?.is_none();
+    let new: Vec<NewAlert> = planned
+        .into_iter()
+        .map(|a| NewAlert {
+            history: first && a.key.starts_with("event:"),
+            key: a.key,
+            kind: a.kind.name().into(),
+            target: serde_json::to_string(&a.target).unwrap_or_default(),
+            subject: a.subject,
+            detail: a.detail,
+            due_at: a.due_at,
+        })
+        .collect();
+    let lang = lang(ctx);
+    let now_ms = koodesk_sync::engine::now_ms();
+    if dry_run {
+        let store = ctx.store()?;
+        let mut out = Vec::new();
+        for a in new {
+            if store.alert(&account, &a.key)?.is_none() && !a.history {
+                out.push(view(
+                    &AlertRow {
+                        key: a.key,
+                        kind: a.kind,
+                        target: a.target,
+                        subject: a.subject,
+                        detail: a.detail,
+                        due_at: a.due_at,
+                        raised_at: now_ms,
+                        delivered_at: None,
+                        read_at: None,
+                        snoozed_until: None,
+                    },
+                    &lang,
+                    &rules(ctx),
+                ));
+            }
+        }
+        return Ok(out);
+    }
+    let mut store = ctx.store()?;
+    let fresh = store.raise_alerts(&account, &new, now_ms)?;
+    if first {
+        store.set_sync_state(&account, BASELINE_KEY, Some(&now_ms.to_string()))?;
+    }
+    if !fresh.is_empty() {
+        tracing::info!(account = %account, new = fresh.len(), "alerts raised");
+    }
+    let r = rules(ctx);
+    Ok(fresh.iter().map(|a| view(a, &lang, &r)).collect())
+}
+
+/// The account's alerts, unread first.
+pub fn list(ctx: &Context, unread_only: bool) -> Result<Vec<AlertView>, ApiError> {
+    let (lang, r) = (lang(ctx), rules(ctx));
+    Ok(ctx
+        .store()?
+        .alerts(&ctx.account(), unread_only)?
+        .iter()
+        .map(|a| view(a, &lang, &r))
+        .collect())
+}
+
+pub fn unread(ctx: &Context) -> Result<u32, ApiError> {
+    Ok(ctx.store()?.unread_alerts(&ctx.account())?)
+}
+
+/// Marks one alert read, or all.
+pub fn mark_read(ctx: &Context, key: Option<&str>) -> Result<u32, ApiError> {
+    let n = ctx
+        .store()?
+        .mark_alerts_read(&ctx.account(), key, koodesk_sync::engine::now_ms())?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Holds an alert back for `secs` seconds; it is shown again then, unless read.
+pub fn snooze(ctx: &Context, key: &str, secs: u32) -> Result<(), ApiError> {
+    let until = koodesk_sync::engine::now_ms() + i64::from(secs) * 1000;
+    if !ctx.store()?.snooze_alert(&ctx.account(), key, until)? {
+        return Err(ApiError::new(
+            crate::ErrorCode::NotFound,
+            format!("There is no alert {key}."),
+        ));
+    }
+    Ok(())
+}
+
+/// Alerts waiting to be shown by the operating system (new, or a snooze ended).
+pub fn to_deliver(ctx: &Context) -> Result<Vec<AlertView>, ApiError> {
+    let (lang, r) = (lang(ctx), rules(ctx));
+    Ok(ctx
+        .store()?
+        .alerts_to_deliver(&ctx.account(), koodesk_sync::engine::now_ms())?
+        .iter()
+        .map(|a| view(a, &lang, &r))
+        .collect())
+}
+
+pub fn mark_delivered(ctx: &Context, key: &str) -> Result<(), ApiError> {
+    ctx.store()?
+        .mark_alert_delivered(&ctx.account(), key, koodesk_sync::engine::now_ms())?;
+    Ok(())
+}
+
+fn lang(ctx: &Context) -> String {
+    match crate::settings::get_settings(ctx).map(|s| s.effective_language) {
+        Ok(crate::dto::Language::ZhCn) => "zh-CN".into(),
+        _ => "en".into(),
+    }
+}
+
+fn view(r: &AlertRow, lang: &str, rules: &AlertRules) -> AlertView {
+    let kind = AlertKind::parse(&r.kind).unwrap_or(AlertKind::QueueStuck);
+    let target = serde_json::from_str(&r.target).unwrap_or(Target::Queue);
+    let (title, body) = text(kind, &target, &r.subject, r.detail.as_deref(), lang, rules);
+    AlertView {
+        key: r.key.clone(),
+        kind,
+        target,
+        title,
+        body,
+        urgent: kind.urgent(),
+        raised_at: iso_ms(r.raised_at),
+        read: r.read_at.is_some(),
+        delivered: r.delivered_at.is_some(),
+        snoozed_until: r.snoozed_until.map(iso_ms),
+    }
+}
+
+/// The alert's title and body in `lang` (`en` or `zh-CN`).
+pub fn text(
+    kind: AlertKind,
+    target: &Target,
+    subject: &str,
+    detail: Option<&str>,
+    lang: &str,
+    rules: &AlertRules,
+) -> (String, String) {
+    let stall = rules.flow.stall_days;
+    let warn = stall - rules.warn_days_before;
+    let id = match target {
+        Target::Order(id) | Target::Application(id) => id.as_str(),
+        _ => "",
+    };
+    let d = detail.unwrap_or("");
+    let zh = lang == "zh-CN";
+    let (t, b): (&str, String) = match (kind, zh) {
+        (AlertKind::ReviewApproved, false) => ("Review approved", d.to_string()),
+        (AlertKind::ReviewApproved, true) => ("审核通过", d.to_string()),
+        (AlertKind::ReviewRejected, false) => ("Review rejected", format!("{id}: {d}")),
+        (AlertKind::ReviewRejected, true) => ("审核驳回", format!("{id}：{d}")),
+        (AlertKind::NewOrder, false) => ("New order", format!("Order {id}. {d}")),
+        (AlertKind::NewOrder, true) => ("新订单", format!("订单 {id}。{d}")),
+        (AlertKind::RequestSubmitted, false) => (
+            "Request to confirm",
+            format!("Order {id}: the customer submitted a request."),
+        ),
+        (AlertKind::RequestSubmitted, true) => {
+            ("待确认需求", format!("订单 {id}：客户提交了需求。"))
+        }
+        (AlertKind::CustomerReminder, false) => ("Customer reminder", format!("Order {id}: {d}")),
+        (AlertKind::CustomerReminder, true) => ("客户催促", format!("订单 {id}：{d}")),
+        (AlertKind::DeliveryAccepted, false) => (
+            "Delivery accepted",
+            format!("Order {id}: the customer accepted your delivery."),
+        ),
+        (AlertKind::DeliveryAccepted, true) => {
+            ("交付已验收", format!("订单 {id}：客户已验收您的交付。"))
+        }
+        (AlertKind::DeliveryRejected, false) => ("Delivery rejected", format!("Order {id}: {d}")),
+        (AlertKind::DeliveryRejected, true) => ("交付被驳回", format!("订单 {id}：{d}")),
+        (AlertKind::AppealOpened, false) => (
+            "Appeal opened",
+            format!("Order {id} is frozen until KooGallery operations decide. {d}"),
+        ),
+        (AlertKind::AppealOpened, true) => {
+            ("申诉已发起", format!("订单 {id} 已冻结，等待运营裁决。{d}"))
+        }
+        (AlertKind::AppealDecided, false) => ("Appeal decided", format!("Order {id}: {d}")),
+        (AlertKind::AppealDecided, true) => ("申诉已裁决", format!("订单 {id}：{d}")),
+        (AlertKind::OrderCompleted, false) => {
+            ("Order completed", format!("Order {id} is completed."))
+        }
+        (AlertKind::OrderCompleted, true) => ("订单已完成", format!("订单 {id} 已完成。")),
+        (AlertKind::SupportReviewed, false) => ("Services & support reviewed", d.to_string()),
+        (AlertKind::SupportReviewed, true) => ("服务与支持信息已审核", d.to_string()),
+        (AlertKind::SubmissionRefused, false) => {
+            ("The marketplace refused", format!("{subject}: {d}"))
+        }
+        (AlertKind::SubmissionRefused, true) => ("云商店拒绝了提交", format!("{subject}：{d}")),
+        (AlertKind::KeysRefused, false) => (
+            "Your keys were refused",
+            format!("Sending is paused: {d} Edit the account in Settings."),
+        ),
+        (AlertKind::KeysRefused, true) => (
+            "密钥被拒绝",
+            format!("已暂停发送：{d} 请在设置中编辑账号。"),
+        ),
+        (AlertKind::QueueStuck, false) => (
+            "Waiting to send for over a day",
+            format!("{subject} has not been sent yet."),
+        ),
+        (AlertKind::QueueStuck, true) => ("待发送超过一天", format!("{subject} 仍未发送。")),
+        (AlertKind::StallWarning, false) => (
+            "Order waiting for you",
+            format!("{subject} ({id}): no update from you for {warn} days."),
+        ),
+        (AlertKind::StallWarning, true) => (
+            "订单等待您处理",
+            format!("{subject}（{id}）：您已 {warn} 天未更新。"),
+        ),
+        (AlertKind::StallUrgent, false) => (
+            "Act today",
+            format!("{subject} ({id}): the customer may appeal tomorrow."),
+        ),
+        (AlertKind::StallUrgent, true) => (
+            "请今天处理",
+            format!("{subject}（{id}）：客户明天即可申诉。"),
+        ),
+        (AlertKind::StallAppealable, false) => (
+            "The customer may appeal now",
+            format!("{subject} ({id}): more than {stall} days without an update from you."),
+        ),
+        (AlertKind::StallAppealable, true) => (
+            "客户现在可以申诉",
+            format!("{subject}（{id}）：您已超过 {stall} 天未更新。"),
+        ),
+        (AlertKind::CustomerSilent, false) => (
+            "You may appeal",
+            format!("{subject} ({id}): the customer has been silent for more than {stall} days."),
+        ),
+        (AlertKind::CustomerSilent, true) => (
+            "您可以申诉",
+            format!("{subject}（{id}）：客户已超过 {stall} 天未响应。"),
+        ),
+        (AlertKind::DeliveryDueSoon, false) => (
+            "Delivery due soon",
+            format!("{subject} ({id}): most of the {d} average delivery days are used."),
+        ),
+        (AlertKind::DeliveryDueSoon, true) => (
+            "即将到期交付",
+            format!("{subject}（{id}）：{d} 天平均交付周期已用去大半。"),
+        ),
+        (AlertKind::DeliveryOverdue, false) => (
+            "Delivery overdue",
+            format!("{subject} ({id}): the {d} average delivery days are used up."),
+        ),
+        (AlertKind::DeliveryOverdue, true) => (
+            "交付已超期",
+            format!("{subject}（{id}）：{d} 天平均交付周期已用完。"),
+        ),
+        (AlertKind::RejectionLimit, false) => (
+            "Rejection limit reached",
+            format!("{subject} ({id}): the customer may appeal."),
+        ),
+        (AlertKind::RejectionLimit, true) => (
+            "驳回次数已达上限",
+            format!("{subject}（{id}）：客户可以申诉。"),
+        ),
+    };
+    (t.to_owned(), b.trim().to_owned())
+}
