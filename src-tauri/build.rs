@@ -53,6 +53,12 @@ fn main() {
         "list_outbox",
         "retry_outbox",
         "discard_outbox",
+        "list_alerts",
+        "mark_alerts_read",
+        "snooze_alert",
+        "alert_settings",
+        "set_alert_settings",
+        "send_test_alert",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

@@ -1,5 +1,6 @@
 //! Tauri commands: each converts arguments and calls `koodesk-api`, nothing more.
 
+use koodesk_api::alerts::{AlertSettings, AlertView};
 use koodesk_api::drafts::RebaseResult;
 use koodesk_api::dto::{
     AccountDto, AccountInput, AppInfo, AttachmentJson, ChangeDto, ConnectionReport, DeliveryMethod,
@@ -607,4 +608,88 @@ mod tests {
         let ok = tauri::async_runtime::block_on(worker(|| Ok(7)));
         assert_eq!(ok, Ok(7));
     }
+}
+
+// -- alerts -----------------------------------------------------------------------------------
+
+/// The account's alerts, unread first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_alerts(
+    shell: State<'_, Shell>,
+    unread_only: bool,
+) -> Result<Vec<AlertView>, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || koodesk_api::alerts::list(&ctx, unread_only)).await
+}
+
+/// Marks one alert read, or all (`key` null); returns how many changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_alerts_read(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    key: Option<String>,
+) -> Result<u32, ApiError> {
+    let ctx = shell.ctx()?;
+    let n = worker({
+        let ctx = ctx.clone();
+        move || koodesk_api::alerts::mark_read(&ctx, key.as_deref())
+    })
+    .await?;
+    crate::alerts::changed(&app, &ctx);
+    Ok(n)
+}
+
+/// Holds an alert back for `secs` seconds (it is shown again then, unless read).
+#[tauri::command]
+#[specta::specta]
+pub async fn snooze_alert(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    key: String,
+    secs: u32,
+) -> Result<(), ApiError> {
+    let ctx = shell.ctx()?;
+    worker({
+        let ctx = ctx.clone();
+        move || koodesk_api::alerts::snooze(&ctx, &key, secs)
+    })
+    .await?;
+    crate::alerts::changed(&app, &ctx);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn alert_settings(shell: State<'_, Shell>) -> Result<AlertSettings, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || koodesk_api::alerts::settings(&ctx)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_alert_settings(
+    shell: State<'_, Shell>,
+    settings: AlertSettings,
+) -> Result<AlertSettings, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || koodesk_api::alerts::set_settings(&ctx, &settings)).await
+}
+
+/// Sends a sample alert through the operating system at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_test_alert(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+) -> Result<AlertView, ApiError> {
+    let ctx = shell.ctx()?;
+    let view = worker({
+        let ctx = ctx.clone();
+        move || koodesk_api::alerts::raise_test(&ctx)
+    })
+    .await?;
+    crate::alerts::after_pass(&app, ctx, true);
+    Ok(view)
 }

@@ -25,3 +25,15 @@ pub struct FlushRequested {
 /// background pass.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct SyncStatusChanged(pub SyncStatus);
+
+/// How many alerts are unread changed (a pass raised some, the seller read some).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct AlertsChanged {
+    pub unread: u32,
+}
+
+/// The seller clicked an alert: the window shows what it is about.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct AlertOpened {
+    pub target: koodesk_domain::alerts::Target,
+}

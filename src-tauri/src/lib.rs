@@ -1,5 +1,6 @@
 //! The Koodesk desktop shell: windows, tray, single instance, and thin commands over `koodesk-api`.
 
+mod alerts;
 mod commands;
 mod dialogs;
 mod events;
@@ -17,6 +18,10 @@ use koodesk_api::{logging, Context};
 use tauri_specta::{collect_commands, collect_events};
 
 pub use shell::Shell;
+
+/// The app's identity (tauri.conf.json `identifier`): what notifications name as their sender
+/// on macOS (bundle identifier) and Windows (AUMID).
+pub const IDENTIFIER: &str = "io.koodesk.desktop";
 
 /// Every command and event the UI may use; the TypeScript bindings are generated from this.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
@@ -73,12 +78,20 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::list_outbox,
             commands::retry_outbox,
             commands::discard_outbox,
+            commands::list_alerts,
+            commands::mark_alerts_read,
+            commands::snooze_alert,
+            commands::alert_settings,
+            commands::set_alert_settings,
+            commands::send_test_alert,
         ])
         .events(collect_events![
             events::SettingsChanged,
             events::MarketplaceChanged,
             events::FlushRequested,
-            events::SyncStatusChanged
+            events::SyncStatusChanged,
+            events::AlertsChanged,
+            events::AlertOpened
         ])
         // Draft documents travel as JSON values; their numbers are JSON numbers in the webview
         // whatever Rust calls them. DTOs themselves never use 64-bit integers.

@@ -167,6 +167,8 @@ async fn pass(app: &AppHandle, syncer: &Syncer, current: &mut Option<Current>) -
         }
     };
     emit(app, &ctx, syncer, None);
+    // After every pass (pulled or not: time-based alerts come due on their own).
+    crate::alerts::after_pass(app, ctx.clone(), false);
     wait
 }
 

@@ -76,8 +76,31 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
 pub fn relabel(app: &AppHandle, lang: Language) {
     if let Some(items) = app.try_state::<TrayItems>() {
         let w = words(lang);
-        let _ = items.open.set_text(w.open);
+        let _ = items.open.set_text(open_label(&w, unread(app)));
         let _ = items.quit.set_text(w.quit);
+    }
+}
+
+/// Unread alerts, shown in the tray menu's "Open" item (Linux trays show no tooltip).
+static UNREAD: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+fn unread(_app: &AppHandle) -> u32 {
+    UNREAD.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn open_label(w: &Words, unread: u32) -> String {
+    match unread {
+        0 => w.open.to_owned(),
+        n => format!("{} ({n})", w.open),
+    }
+}
+
+/// The unread count changed: the tray's "Open" item says it.
+pub fn set_unread(app: &AppHandle, n: u32) {
+    UNREAD.store(n, std::sync::atomic::Ordering::Relaxed);
+    if let Some(items) = app.try_state::<TrayItems>() {
+        let w = words(language(app));
+        let _ = items.open.set_text(open_label(&w, n));
     }
 }
 

@@ -6,6 +6,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { modificationOf, oneTimeSpec, releaseDraft } from "./drafts";
 import { installIpcMock } from "./ipc-mock";
+import { ALERTS } from "./alerts";
 import { DETAILS, ORDERS, READINGS } from "./orders";
 
 const draft = releaseDraft({ specs: [oneTimeSpec] });
@@ -106,6 +107,11 @@ const STATES: [string, string, (page: Page) => Promise<void>][] = [
     async (p) => void (await expect(p.getByTestId("order-appeal")).toBeVisible()),
   ],
   ["notifications", "/#/notifications", async () => {}],
+  [
+    "notifications with alerts",
+    "/#/notifications?alerts",
+    async (p) => void (await expect(p.getByTestId("alert")).toHaveCount(3)),
+  ],
 ];
 
 for (const colorScheme of ["light", "dark"] as const) {
@@ -119,6 +125,7 @@ for (const colorScheme of ["light", "dark"] as const) {
           orders: url.endsWith("?inbox") || url.includes("/orders/") ? ORDERS : undefined,
           orderDetails: DETAILS,
           readings: { "CS-APPEALABLE": READINGS },
+          alerts: url.endsWith("?alerts") ? ALERTS : undefined,
         });
         await page.goto(url);
         await expect(page.locator("html")).toHaveAttribute("data-theme", colorScheme);

@@ -41,6 +41,8 @@ export interface MockOptions {
   orderDetails?: Record<string, Wire["get_order"]>;
   /** The customer's files read back, by order id. */
   readings?: Record<string, Wire["read_order_request"]>;
+  /** Alerts raised so far (the Notifications page). */
+  alerts?: Wire["list_alerts"];
 }
 
 export async function installIpcMock(page: Page, opts: MockOptions = {}): Promise<void> {
@@ -74,6 +76,16 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
                 : { ...a, leads_to: null, unavailable: `${a.action} is not possible while the order is Delivering.` },
           )
         : d.actions;
+    // Alerts and the seller's choices about them.
+    const alertList: Wire["list_alerts"] = [...(o.alerts ?? [])];
+    let alertSettings: Wire["alert_settings"] = {
+      off: [],
+      quiet_start: null,
+      quiet_end: null,
+      utc_offset_minutes: 0,
+      urgent_breaks_through: true,
+    };
+    const unreadNow = () => alertList.filter((a) => !a.read).length;
     // Order actions queued from the order page, by order id.
     const queuedActions = new Map<string, NonNullable<Wire["list_orders"][number]["queued"]>>();
     // Accounts: the built-in Demo marketplace plus what the seller adds (keys are not kept).
@@ -427,6 +439,52 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
             (keep[String(args.filter)] ?? all)(r) &&
             (!needle || [r.order_id, r.product_name, r.customer_name].some((f) => f.toLowerCase().includes(needle))),
         );
+      },
+      list_alerts: (args: Record<string, unknown>): Wire["list_alerts"] =>
+        alertList.filter((a) => !args.unreadOnly || !a.read),
+      mark_alerts_read: (args: Record<string, unknown>): Wire["mark_alerts_read"] => {
+        let n = 0;
+        for (const a of alertList)
+          if (!a.read && (args.key === null || a.key === args.key)) {
+            a.read = true;
+            n += 1;
+          }
+        emit("alerts-changed", { unread: unreadNow() });
+        return n;
+      },
+      snooze_alert: (args: Record<string, unknown>): Wire["snooze_alert"] => {
+        const a = alertList.find((x) => x.key === args.key);
+        if (!a) throw { code: "not_found", message: `There is no alert ${String(args.key)}.` };
+        a.snoozed_until = new Date(Date.now() + Number(args.secs) * 1000).toISOString();
+        a.delivered = false;
+        return null;
+      },
+      alert_settings: (): Wire["alert_settings"] => alertSettings,
+      set_alert_settings: (args: Record<string, unknown>): Wire["set_alert_settings"] => {
+        const next = args.settings as Wire["alert_settings"];
+        for (const t of [next.quiet_start, next.quiet_end])
+          if (t !== null && !/^([01]\d|2[0-3]):[0-5]\d$/.test(t))
+            throw { code: "invalid_input", message: `"${t}" is not a time of day (use 22:00).`, field: "quiet_start" };
+        alertSettings = next;
+        return next;
+      },
+      send_test_alert: (): Wire["send_test_alert"] => {
+        const a: Wire["send_test_alert"] = {
+          key: `test:${alertList.length}`,
+          kind: "test",
+          target: { kind: "queue" },
+          title: "Koodesk test notification",
+          body: "Notifications work. Click to open the Notifications page.",
+          urgent: false,
+          happened_at: new Date().toISOString(),
+          raised_at: new Date().toISOString(),
+          read: false,
+          delivered: true,
+          snoozed_until: null,
+        };
+        alertList.unshift(a);
+        emit("alerts-changed", { unread: unreadNow() });
+        return a;
       },
       get_order: (args: Record<string, unknown>): Wire["get_order"] => {
         const d = o.orderDetails?.[String(args.id)];

@@ -26,7 +26,9 @@ pub struct AlertView {
     pub title: String,
     pub body: String,
     pub urgent: bool,
-    /// ISO 8601, UTC (this computer's clock).
+    /// When it happened or came due: ISO 8601, UTC, on the marketplace's clock.
+    pub happened_at: String,
+    /// When it was raised here: ISO 8601, UTC (this computer's clock).
     pub raised_at: String,
     pub read: bool,
     /// Shown by the operating system (false: held by quiet hours or snoozed, or not yet).
@@ -317,6 +319,7 @@ fn view(r: &AlertRow, lang: &str, rules: &AlertRules) -> AlertView {
         title,
         body,
         urgent: kind.urgent(),
+        happened_at: iso_ms(r.due_at.saturating_mul(1000)),
         raised_at: iso_ms(r.raised_at),
         read: r.read_at.is_some(),
         delivered: r.delivered_at.is_some(),
@@ -454,6 +457,161 @@ pub fn text(
             "驳回次数已达上限",
             format!("{subject}（{id}）：客户可以申诉。"),
         ),
+        (AlertKind::Test, false) => (
+            "Koodesk test notification",
+            "Notifications work. Click to open the Notifications page.".into(),
+        ),
+        (AlertKind::Test, true) => (
+            "Koodesk 测试通知",
+            "通知可以正常显示。点击可打开通知页面。".into(),
+        ),
     };
     (t.to_owned(), b.trim().to_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seller's choices: which kinds, quiet hours.
+
+const SETTINGS_KEY: &str = "alerts.settings";
+
+/// Which alerts the operating system shows, and when not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
+pub struct AlertSettings {
+    /// Kinds the seller turned off (still listed on the Notifications page, never shown).
+    pub off: Vec<AlertKind>,
+    /// Quiet hours as `HH:MM` in the seller's local time, or none.
+    pub quiet_start: Option<String>,
+    pub quiet_end: Option<String>,
+    /// The seller's local offset from UTC in minutes when the quiet hours were set (the window
+    /// knows its time zone; the shell reads the clock in UTC).
+    pub utc_offset_minutes: i32,
+    /// Urgent stall alerts are shown even in quiet hours.
+    pub urgent_breaks_through: bool,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        AlertSettings {
+            off: Vec::new(),
+            quiet_start: None,
+            quiet_end: None,
+            utc_offset_minutes: 0,
+            urgent_breaks_through: true,
+        }
+    }
+}
+
+fn minutes(hhmm: &str) -> Option<u32> {
+    let (h, m) = hhmm.trim().split_once(':')?;
+    let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+impl AlertSettings {
+    fn quiet(&self) -> Option<alerts::QuietHours> {
+        Some(alerts::QuietHours {
+            start_minute: minutes(self.quiet_start.as_deref()?)?,
+            end_minute: minutes(self.quiet_end.as_deref()?)?,
+            urgent_breaks_through: self.urgent_breaks_through,
+        })
+    }
+
+    /// Whether an alert of `kind` may be shown at `utc_secs` (Unix seconds).
+    pub fn may_show(&self, kind: AlertKind, utc_secs: i64) -> bool {
+        if self.off.contains(&kind) {
+            return false;
+        }
+        let local = (utc_secs.div_euclid(60) + i64::from(self.utc_offset_minutes)).rem_euclid(1440);
+        !alerts::held_by_quiet_hours(kind, self.quiet().as_ref(), local as u32)
+    }
+}
+
+pub fn settings(ctx: &Context) -> Result<AlertSettings, ApiError> {
+    Ok(ctx
+        .store()?
+        .setting(SETTINGS_KEY)?
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default())
+}
+
+pub fn set_settings(ctx: &Context, s: &AlertSettings) -> Result<AlertSettings, ApiError> {
+    for (field, t) in [("quiet_start", &s.quiet_start), ("quiet_end", &s.quiet_end)] {
+        if let Some(t) = t {
+            if minutes(t).is_none() {
+                return Err(ApiError::invalid(
+                    field,
+                    format!("{t:?} is not a time of day (use 22:00)."),
+                ));
+            }
+        }
+    }
+    if s.quiet_start.is_some() != s.quiet_end.is_some() {
+        return Err(ApiError::invalid(
+            "quiet_end",
+            "Quiet hours need a start and an end.",
+        ));
+    }
+    if s.utc_offset_minutes.abs() > 14 * 60 {
+        return Err(ApiError::invalid("utc_offset_minutes", "Not a time zone."));
+    }
+    let json = serde_json::to_string(s)
+        .map_err(|e| ApiError::new(crate::ErrorCode::Internal, e.to_string()))?;
+    ctx.store()?.set_setting(SETTINGS_KEY, &json)?;
+    Ok(s.clone())
+}
+
+/// A sample alert, recorded like any other and waiting to be shown (the Notifications page's
+/// test button).
+pub fn raise_test(ctx: &Context) -> Result<AlertView, ApiError> {
+    let now_ms = koodesk_sync::engine::now_ms();
+    let key = format!("test:{now_ms}");
+    let fresh = ctx.store()?.raise_alerts(
+        &ctx.account(),
+        &[NewAlert {
+            key: key.clone(),
+            kind: AlertKind::Test.name().into(),
+            target: serde_json::to_string(&Target::Queue).unwrap_or_default(),
+            subject: String::new(),
+            detail: None,
+            due_at: now_ms / 1000,
+            history: false,
+        }],
+        now_ms,
+    )?;
+    let row = fresh.into_iter().next().ok_or_else(|| {
+        ApiError::new(
+            crate::ErrorCode::Internal,
+            "the test alert was not recorded",
+        )
+    })?;
+    Ok(view(&row, &lang(ctx), &rules(ctx)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_hours_are_read_in_the_sellers_local_time_and_kinds_can_be_off() {
+        let s = AlertSettings {
+            off: vec![AlertKind::CustomerReminder],
+            quiet_start: Some("22:00".into()),
+            quiet_end: Some("07:00".into()),
+            // UTC+8: 15:00 UTC is 23:00 local.
+            utc_offset_minutes: 8 * 60,
+            urgent_breaks_through: true,
+        };
+        let at = |h: i64| 1_795_392_000 + h * 3600; // 2026-11-23 00:00 UTC + h
+        assert!(!s.may_show(AlertKind::StallWarning, at(15)));
+        assert!(
+            s.may_show(AlertKind::StallUrgent, at(15)),
+            "urgent breaks through"
+        );
+        assert!(s.may_show(AlertKind::StallWarning, at(0)), "08:00 local");
+        assert!(
+            !s.may_show(AlertKind::CustomerReminder, at(0)),
+            "turned off"
+        );
+        assert!(AlertSettings::default().may_show(AlertKind::StallWarning, at(15)));
+    }
 }

@@ -49,10 +49,12 @@ pub enum AlertKind {
     DeliveryOverdue,
     /// A side reached the rejection limit (3 by default): the customer may appeal.
     RejectionLimit,
+    /// A sample the seller asked for (Notifications → Send a test).
+    Test,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 21] = [
+    pub const ALL: [AlertKind; 22] = [
         AlertKind::ReviewApproved,
         AlertKind::ReviewRejected,
         AlertKind::NewOrder,
@@ -74,6 +76,7 @@ impl AlertKind {
         AlertKind::DeliveryDueSoon,
         AlertKind::DeliveryOverdue,
         AlertKind::RejectionLimit,
+        AlertKind::Test,
     ];
 
     /// The name used in keys, settings and the database.
@@ -100,6 +103,7 @@ impl AlertKind {
             AlertKind::DeliveryDueSoon => "delivery_due_soon",
             AlertKind::DeliveryOverdue => "delivery_overdue",
             AlertKind::RejectionLimit => "rejection_limit",
+            AlertKind::Test => "test",
         }
     }
 

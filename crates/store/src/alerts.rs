@@ -99,11 +99,11 @@ impl Store {
         Ok(fresh)
     }
 
-    /// The account's alerts, unread first, then newest first.
+    /// The account's alerts, unread first, then the latest first (by when they came due).
     pub fn alerts(&self, account: &str, unread_only: bool) -> Result<Vec<AlertRow>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM alerts WHERE account = ?1 {}
-             ORDER BY read_at IS NOT NULL, raised_at DESC, key",
+             ORDER BY read_at IS NOT NULL, due_at DESC, raised_at DESC, key",
             if unread_only {
                 "AND read_at IS NULL"
             } else {

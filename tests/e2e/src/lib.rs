@@ -513,3 +513,122 @@ pub async fn axe_violations(c: &Client) -> Result<Vec<String>> {
         })
         .unwrap_or_default())
 }
+
+// ---------------------------------------------------------------------------------------------
+// The desktop's services on the test's private session bus (python-dbusmock).
+
+/// A `Notify` call the notification server received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notified {
+    /// The id the server answered with (what `ActionInvoked` names).
+    pub id: u32,
+    pub app_name: String,
+    pub icon: String,
+    pub summary: String,
+    pub body: String,
+    /// (identifier, label) pairs.
+    pub actions: Vec<(String, String)>,
+}
+
+/// The desktop's services (tests/e2e/py/desktop_bus.py: a notification server, with `--tray` a
+/// tray host, with `--actions` a server that shows action buttons), stopped when dropped.
+pub struct DesktopBus {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl DesktopBus {
+    pub fn start(args: &[&str]) -> Result<Self> {
+        use std::io::BufRead;
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/py/desktop_bus.py");
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .arg(script)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .context("starting python-dbusmock (apt: python3-dbusmock)")?;
+        let stdin = child.stdin.take();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().context("stdout")?);
+        let mut line = String::new();
+        stdout.read_line(&mut line)?;
+        if line.trim() != "ready" {
+            anyhow::bail!("the desktop services did not start: {line:?}");
+        }
+        Ok(DesktopBus {
+            child,
+            stdin,
+            stdout,
+        })
+    }
+
+    fn ask(&mut self, command: &str) -> Result<String> {
+        use std::io::{BufRead, Write};
+        let stdin = self.stdin.as_mut().context("stopped")?;
+        writeln!(stdin, "{command}")?;
+        stdin.flush()?;
+        let mut line = String::new();
+        self.stdout.read_line(&mut line)?;
+        Ok(line)
+    }
+
+    /// Every notification shown so far, in order.
+    pub fn notifications(&mut self) -> Result<Vec<Notified>> {
+        let line = self.ask("notifications")?;
+        let calls: Vec<serde_json::Value> =
+            serde_json::from_str(&line).context("the notification list")?;
+        let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        Ok(calls
+            .iter()
+            .map(|c| Notified {
+                id: c["id"].as_u64().unwrap_or(0) as u32,
+                app_name: s(&c["app_name"]),
+                icon: s(&c["icon"]),
+                summary: s(&c["summary"]),
+                body: s(&c["body"]),
+                actions: c["actions"]
+                    .as_array()
+                    .map(|a| {
+                        a.chunks(2)
+                            .map(|p| (s(&p[0]), p.get(1).map(s).unwrap_or_default()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// The seller clicks notification `id` (`action` "default": the notification itself).
+    pub fn invoke(&mut self, id: u32, action: &str) -> Result<()> {
+        let line = self.ask(&format!("invoke {id} {action}"))?;
+        anyhow::ensure!(line.trim() == "ok", "the click was not sent: {line:?}");
+        Ok(())
+    }
+
+    /// Waits until a notification matching `want` has been shown.
+    pub async fn wait_notified(
+        &mut self,
+        within: Duration,
+        want: impl Fn(&Notified) -> bool,
+    ) -> Result<Notified> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(n) = self.notifications()?.into_iter().find(|n| want(n)) {
+                return Ok(n);
+            }
+            if Instant::now() > deadline {
+                let all = self.notifications()?;
+                anyhow::bail!("no such notification within {within:?}: {all:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+impl Drop for DesktopBus {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}

@@ -94,10 +94,22 @@ export const commands = {
 	listOutbox: () => typedError<OutboxItem_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("list_outbox")),
 	retryOutbox: (seq: number) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("retry_outbox", { seq })),
 	discardOutbox: (seq: number) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("discard_outbox", { seq })),
+	/**  The account's alerts, unread first. */
+	listAlerts: (unreadOnly: boolean) => typedError<AlertView_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("list_alerts", { unreadOnly })),
+	/**  Marks one alert read, or all (`key` null); returns how many changed. */
+	markAlertsRead: (key: string | null) => typedError<number, ApiError_Serialize>(__TAURI_INVOKE("mark_alerts_read", { key })),
+	/**  Holds an alert back for `secs` seconds (it is shown again then, unless read). */
+	snoozeAlert: (key: string, secs: number) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("snooze_alert", { key, secs })),
+	alertSettings: () => typedError<AlertSettings_Serialize, ApiError_Serialize>(__TAURI_INVOKE("alert_settings")),
+	setAlertSettings: (settings: AlertSettings_Deserialize) => typedError<AlertSettings_Serialize, ApiError_Serialize>(__TAURI_INVOKE("set_alert_settings", { settings })),
+	/**  Sends a sample alert through the operating system at once. */
+	sendTestAlert: () => typedError<AlertView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("send_test_alert")),
 };
 
 /** Events */
 export const events = {
+	alertOpened: makeEvent<AlertOpened, AlertOpened>("alert-opened"),
+	alertsChanged: makeEvent<AlertsChanged, AlertsChanged>("alerts-changed"),
 	flushRequested: makeEvent<FlushRequested, FlushRequested>("flush-requested"),
 	marketplaceChanged: makeEvent<MarketplaceChanged, MarketplaceChanged>("marketplace-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
@@ -164,6 +176,115 @@ export type ActionOffer_Serialize = {
 	leads_to: FlowState | null,
 	/**  Why it cannot be taken now (frozen, wrong state, another action waiting to send). */
 	unavailable: string | null,
+};
+
+/**  What an alert is about. */
+export type AlertKind = "review_approved" | "review_rejected" | "new_order" | "request_submitted" | "customer_reminder" | "delivery_accepted" | "delivery_rejected" | "appeal_opened" | "appeal_decided" | "order_completed" | "support_reviewed" | 
+/**  The marketplace refused something the seller queued (with its message). */
+"submission_refused" | 
+/**  The account's keys were refused (401/403). */
+"keys_refused" | 
+/**  A queued item has waited more than a day. */
+"queue_stuck" | 
+/**  No seller update for `stall − 2` days (3 by default). */
+"stall_warning" | 
+/**  No seller update for `stall − 1` days: the customer may appeal tomorrow. */
+"stall_urgent" | 
+/**  No seller update for more than `stall` days: the customer may appeal now. */
+"stall_appealable" | 
+/**  The customer has been silent for more than `stall` days: the seller may appeal. */
+"customer_silent" | 
+/**  80 % of the product's average delivery days used since the request was accepted. */
+"delivery_due_soon" | 
+/**  100 % used. */
+"delivery_overdue" | 
+/**  A side reached the rejection limit (3 by default): the customer may appeal. */
+"rejection_limit" | 
+/**  A sample the seller asked for (Notifications → Send a test). */
+"test";
+
+/**  The seller clicked an alert: the window shows what it is about. */
+export type AlertOpened = {
+	target: Target,
+};
+
+/**  Which alerts the operating system shows, and when not. */
+export type AlertSettings = AlertSettings_Serialize | AlertSettings_Deserialize;
+
+/**  Which alerts the operating system shows, and when not. */
+export type AlertSettings_Deserialize = {
+	/**  Kinds the seller turned off (still listed on the Notifications page, never shown). */
+	off: AlertKind[],
+	/**  Quiet hours as `HH:MM` in the seller's local time, or none. */
+	quiet_start?: string | null,
+	quiet_end?: string | null,
+	/**
+	 *  The seller's local offset from UTC in minutes when the quiet hours were set (the window
+	 *  knows its time zone; the shell reads the clock in UTC).
+	 */
+	utc_offset_minutes: number,
+	/**  Urgent stall alerts are shown even in quiet hours. */
+	urgent_breaks_through: boolean,
+};
+
+/**  Which alerts the operating system shows, and when not. */
+export type AlertSettings_Serialize = {
+	/**  Kinds the seller turned off (still listed on the Notifications page, never shown). */
+	off: AlertKind[],
+	/**  Quiet hours as `HH:MM` in the seller's local time, or none. */
+	quiet_start: string | null,
+	quiet_end: string | null,
+	/**
+	 *  The seller's local offset from UTC in minutes when the quiet hours were set (the window
+	 *  knows its time zone; the shell reads the clock in UTC).
+	 */
+	utc_offset_minutes: number,
+	/**  Urgent stall alerts are shown even in quiet hours. */
+	urgent_breaks_through: boolean,
+};
+
+/**  One alert as the window and the CLI show it. */
+export type AlertView = AlertView_Serialize | AlertView_Deserialize;
+
+/**  One alert as the window and the CLI show it. */
+export type AlertView_Deserialize = {
+	key: string,
+	kind: AlertKind,
+	target: Target,
+	title: string,
+	body: string,
+	urgent: boolean,
+	/**  When it happened or came due: ISO 8601, UTC, on the marketplace's clock. */
+	happened_at: string,
+	/**  When it was raised here: ISO 8601, UTC (this computer's clock). */
+	raised_at: string,
+	read: boolean,
+	/**  Shown by the operating system (false: held by quiet hours or snoozed, or not yet). */
+	delivered: boolean,
+	snoozed_until?: string | null,
+};
+
+/**  One alert as the window and the CLI show it. */
+export type AlertView_Serialize = {
+	key: string,
+	kind: AlertKind,
+	target: Target,
+	title: string,
+	body: string,
+	urgent: boolean,
+	/**  When it happened or came due: ISO 8601, UTC, on the marketplace's clock. */
+	happened_at: string,
+	/**  When it was raised here: ISO 8601, UTC (this computer's clock). */
+	raised_at: string,
+	read: boolean,
+	/**  Shown by the operating system (false: held by quiet hours or snoozed, or not yet). */
+	delivered: boolean,
+	snoozed_until: string | null,
+};
+
+/**  How many alerts are unread changed (a pass raised some, the seller read some). */
+export type AlertsChanged = {
+	unread: number,
 };
 
 /**  One answer as the form shows it. */
@@ -1009,6 +1130,15 @@ export type SyncStatus_Serialize = {
 	last_synced: number | null,
 	attention: AttentionItem_Serialize[],
 };
+
+/**  What a click on the alert opens. */
+export type Target = { kind: "order"; id: string } | { kind: "application"; id: string } | 
+/**  The waiting queue (Applications page). */
+{ kind: "queue" } | 
+/**  The account's settings. */
+{ kind: "account" } | 
+/**  Services & support. */
+{ kind: "support" };
 
 export type TemplateCheck = TemplateCheck_Serialize | TemplateCheck_Deserialize;
 

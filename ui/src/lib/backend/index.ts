@@ -51,10 +51,18 @@ import {
   type QueuedOrderAction,
   type SellerAction,
   type Urgency,
+  type AlertView_Serialize as AlertView,
+  type AlertSettings_Serialize as AlertSettings,
+  type AlertKind,
+  type Target as AlertTarget,
 } from "./bindings";
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
 export type {
+  AlertView,
+  AlertSettings,
+  AlertKind,
+  AlertTarget,
   OrderFilter,
   OrderRow,
   OrderDetail,
@@ -216,6 +224,18 @@ export const backend = {
   syncStatus: () => call(commands.syncStatus()),
   syncNow: () => commands.syncNow(),
   onSyncStatus: (cb: (s: SyncStatus) => void) => events.syncStatusChanged.listen((e) => cb(e.payload)),
+
+  listAlerts: (unreadOnly: boolean) => call(commands.listAlerts(unreadOnly)),
+  /** Marks one alert read, or all (null). */
+  markAlertsRead: (key: string | null) => call(commands.markAlertsRead(key)),
+  snoozeAlert: (key: string, secs: number) => call(commands.snoozeAlert(key, secs)),
+  alertSettings: () => call(commands.alertSettings()),
+  setAlertSettings: (s: AlertSettings) => call(commands.setAlertSettings(s)),
+  /** Sends a sample alert through the operating system. */
+  sendTestAlert: () => call(commands.sendTestAlert()),
+  onAlertsChanged: (cb: (unread: number) => void) => events.alertsChanged.listen((e) => cb(e.payload.unread)),
+  /** The seller clicked an alert in the system: show what it is about. */
+  onAlertOpened: (cb: (target: AlertTarget) => void) => events.alertOpened.listen((e) => cb(e.payload.target)),
   listOutbox: () => call(commands.listOutbox()),
   retryOutbox: (seq: number) => call(commands.retryOutbox(seq)),
   discardOutbox: (seq: number) => call(commands.discardOutbox(seq)),

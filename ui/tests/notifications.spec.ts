@@ -1,0 +1,66 @@
+import { expect, test } from "@playwright/test";
+import { ALERTS } from "./alerts";
+import { installIpcMock } from "./ipc-mock";
+import { DETAILS, ORDERS } from "./orders";
+
+test("alerts are listed unread first with a count beside Notifications; opening one shows its order", async ({
+  page,
+}) => {
+  await installIpcMock(page, { alerts: ALERTS, orders: ORDERS, orderDetails: DETAILS });
+  await page.goto("/#/notifications");
+  await expect(page.getByTestId("nav-unread")).toHaveText("2");
+  const rows = page.getByTestId("alert");
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first()).toContainText("Act today");
+  await expect(rows.first()).toContainText("the customer may appeal tomorrow");
+  await expect(page.getByTestId("alerts-unread")).toHaveText("2 unread");
+  // The read one offers no "Mark read".
+  await expect(rows.nth(2).getByTestId("alert-read")).toHaveCount(0);
+  await page.locator("[data-key='event:EV1']").getByTestId("alert-read").click();
+  await expect(page.getByTestId("nav-unread")).toHaveText("1");
+  await rows.first().getByTestId("alert-open").click();
+  await expect(page).toHaveURL(/#\/orders\/CS-URGENT$/);
+  await expect(page.getByTestId("nav-unread")).toHaveCount(0);
+});
+
+test("mark all read, snooze, and a test notification", async ({ page }) => {
+  await installIpcMock(page, { alerts: ALERTS });
+  await page.goto("/#/notifications");
+  await page.locator("[data-key='event:EV1']").getByTestId("alert-snooze-day").click();
+  await expect(page.locator("[data-key='event:EV1']")).toContainText("snoozed until");
+  await page.getByTestId("alerts-read-all").click();
+  await expect(page.getByTestId("alerts-unread")).toHaveText("0 unread");
+  await expect(page.getByTestId("alerts-read-all")).toBeDisabled();
+  await page.getByTestId("alerts-test").click();
+  await expect(page.getByTestId("alerts-notice")).toContainText("Koodesk test notification");
+  await expect(page.getByTestId("alert").first()).toHaveAttribute("data-kind", "test");
+  await expect(page.getByTestId("nav-unread")).toHaveText("1");
+});
+
+test("kinds can be turned off and quiet hours set; the choice is sent with the local time zone", async ({ page }) => {
+  await installIpcMock(page, { alerts: ALERTS });
+  await page.goto("/#/notifications");
+  await page.getByTestId("alert-kind-customer_reminder").uncheck();
+  await expect(page.getByTestId("alerts-notice")).toHaveText("Saved");
+  await page.getByTestId("alerts-quiet").check();
+  await page.getByTestId("alerts-quiet-start").fill("21:30");
+  await page.getByTestId("alerts-quiet-start").dispatchEvent("change");
+  const calls = await page.evaluate(() => (window as unknown as { __calls: { cmd: string; args: unknown }[] }).__calls);
+  const saves = calls.filter((c) => c.cmd === "set_alert_settings").map((c) => c.args as { settings: unknown });
+  expect(saves[0]?.settings).toMatchObject({ off: ["customer_reminder"] });
+  expect(saves.at(-1)?.settings).toMatchObject({
+    off: ["customer_reminder"],
+    quiet_start: "21:30",
+    quiet_end: "07:00",
+    urgent_breaks_through: true,
+  });
+  expect(typeof (saves.at(-1)?.settings as { utc_offset_minutes: number }).utc_offset_minutes).toBe("number");
+});
+
+test("an empty centre says what will appear, in 简体中文 too", async ({ page }) => {
+  await installIpcMock(page, { language: "zh-CN" });
+  await page.goto("/#/notifications");
+  await expect(page.getByText("暂无新消息")).toBeVisible();
+  await expect(page.getByTestId("alerts-test")).toHaveText("发送测试通知");
+  await expect(page.getByTestId("nav-unread")).toHaveCount(0);
+});
