@@ -186,7 +186,11 @@ fn fill_orders(ctx: &Context) {
         "COMPLETED",
     ];
     let mut rng = Rng(0x5eed_0bde_5eed_0bde);
-    let base = 1_795_424_400i64; // 2026-11-23 09:00 UTC
+    // Now: orders updated over the last 9 days, so some are calm and many past a line.
+    let base = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(1_795_424_400);
     let ts = |t: i64| {
         time::OffsetDateTime::from_unix_timestamp(t)
             .map(koodesk_market::sign::format_sdk_date)
@@ -240,6 +244,15 @@ fn fill_orders(ctx: &Context) {
                 version: order.version,
                 updated_at: order.updated_at.clone(),
                 json: serde_json::to_string(&order).unwrap_or_default(),
+                facts: koodesk_store::OrderColumns {
+                    product_name: order.product_name.clone(),
+                    flow_updated_at: updated,
+                    appeal_open: i % 97 == 0,
+                    seller_rejections: order.seller_rejections,
+                    customer_rejections: order.customer_rejections,
+                    request_accepted_at: (state == "DELIVERING").then_some(updated),
+                    avg_delivery_days: Some(10),
+                },
             }
         })
         .collect();
@@ -307,6 +320,43 @@ fn orders_inbox(ctx: &Context, raw: &rusqlite::Connection) {
         &inbox,
         &raw_read,
         "raw SQLite read of the same rows",
+    );
+
+    // The alert planner's full stall scan (goal ≤ 20 ms) beside the raw scan of the sellers'
+    // waiting orders past the first line.
+    let due = koodesk_api::alerts::plan_now(ctx)
+        .map(|v| v.len())
+        .unwrap_or(0);
+    eprintln!("store-bench: {due} alerts due over {ORDERS} orders");
+    let plan = time_n(ORDER_RUNS * 4, |_| {
+        koodesk_api::alerts::plan_now(ctx)
+            .map(|v| v.len())
+            .unwrap_or(0)
+    });
+    let now = koodesk_api::orders::marketplace_now(ctx).unwrap_or(0);
+    let raw_scan = time_n(ORDER_RUNS * 4, |_| {
+        let Ok(mut stmt) = raw.prepare_cached(
+            "SELECT order_id, flow_state, flow_updated_at FROM remote_orders
+             WHERE account = ?1 AND appeal_open = 0 AND waiting_for = 'SELLER'
+               AND flow_updated_at <= ?2",
+        ) else {
+            return 0;
+        };
+        stmt.query_map(rusqlite::params![&account, now - 3 * 86_400], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .map(|it| it.count())
+        .unwrap_or(0)
+    });
+    print_p50_p95(
+        &format!("alert planner: full stall scan over {ORDERS} orders (goal ≤ 20 ms)"),
+        &plan,
+        &raw_scan,
+        "raw SQLite scan of the seller's waiting orders",
     );
 }
 

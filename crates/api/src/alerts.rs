@@ -6,8 +6,7 @@
 use koodesk_domain::alerts::{
     self, AlertKind, AlertRules, EventFact, OrderFact, QueueFacts, Target,
 };
-use koodesk_domain::supervision::Party;
-use koodesk_market::contract::{AppealStatus, Application, Event, EventType, ServiceOrder};
+use koodesk_market::contract::{Application, Event, EventType};
 use koodesk_market::sign::parse_sdk_date;
 use koodesk_store::{AlertRow, NewAlert};
 use serde::Serialize;
@@ -73,15 +72,6 @@ fn event_kind(t: EventType) -> AlertKind {
     }
 }
 
-/// When the seller accepted the customer's request (the last time, if it was asked again).
-fn request_accepted_at(o: &ServiceOrder) -> Option<i64> {
-    o.records
-        .iter()
-        .rev()
-        .find(|r| r.party == Party::Seller && r.operation.to_lowercase().contains("accepted"))
-        .and_then(|r| sdk_secs(&r.at))
-}
-
 /// What the planner looks at, gathered from the store.
 struct Facts {
     events: Vec<EventFact>,
@@ -89,7 +79,7 @@ struct Facts {
     queue: QueueFacts,
 }
 
-fn facts(ctx: &Context, account: &str, offset_secs: i64) -> Result<Facts, ApiError> {
+fn facts(ctx: &Context, account: &str, now: i64, offset_secs: i64) -> Result<Facts, ApiError> {
     let store = ctx.store()?;
     let applications: Vec<Application> = store
         .remote_applications(account)?
@@ -136,20 +126,33 @@ fn facts(ctx: &Context, account: &str, offset_secs: i64) -> Result<Facts, ApiErr
             })
         })
         .collect();
+    // Only the orders that may be due a stall alert, read from columns (no JSON).
+    let r = rules(ctx);
+    const DAY: i64 = 86_400;
+    let query = koodesk_store::StallQuery {
+        seller_quiet_since: now - (r.flow.stall_days - r.warn_days_before) * DAY,
+        customer_quiet_since: now - r.flow.stall_days * DAY,
+        rejection_limit: r.flow.rejection_limit,
+        delivery_percent: r.delivery_warn_percent,
+        now,
+    };
     let orders = store
-        .remote_orders(account)?
+        .stall_candidates(account, &query)?
         .into_iter()
-        .filter_map(|r| serde_json::from_str::<ServiceOrder>(&r.json).ok())
-        .map(|o| OrderFact {
-            flow_updated_at: sdk_secs(&o.flow_updated_at).unwrap_or(0),
-            appeal_open: o.appeal.status == AppealStatus::InProgress,
-            request_accepted_at: request_accepted_at(&o),
-            avg_delivery_days: o.avg_delivery_days,
-            order_id: o.order_id,
-            product_name: o.product_name,
-            state: o.flow_state,
-            seller_rejections: o.seller_rejections,
-            customer_rejections: o.customer_rejections,
+        .filter_map(|o| {
+            let state = serde_json::from_value(serde_json::Value::String(o.flow_state)).ok()?;
+            let f = o.facts;
+            Some(OrderFact {
+                order_id: o.order_id,
+                product_name: f.product_name,
+                state,
+                appeal_open: f.appeal_open,
+                flow_updated_at: f.flow_updated_at,
+                seller_rejections: f.seller_rejections,
+                customer_rejections: f.customer_rejections,
+                request_accepted_at: f.request_accepted_at,
+                avg_delivery_days: f.avg_delivery_days,
+            })
         })
         .collect();
     let mut queue = QueueFacts::default();
@@ -187,16 +190,28 @@ pub fn rules(ctx: &Context) -> AlertRules {
     AlertRules::new(ctx.rules().service_flow)
 }
 
+/// Every alert due at marketplace time now, raised before or not (the planner's full scan).
+pub fn plan_now(ctx: &Context) -> Result<Vec<alerts::Alert>, ApiError> {
+    let account = ctx.account();
+    let now = crate::orders::marketplace_now(ctx)?;
+    let offset = now - koodesk_sync::engine::now_ms() / 1000;
+    let f = facts(ctx, &account, now, offset)?;
+    Ok(alerts::plan(
+        &f.events,
+        &f.orders,
+        &f.queue,
+        now,
+        &rules(ctx),
+    ))
+}
+
 /// Plans the account's alerts at marketplace time now and records those not raised before; the
 /// new ones are returned (what the operating system should show). With `dry_run`, nothing is
 /// recorded and everything due and not raised before is returned. An account's first scan
 /// records past marketplace events as read (history), so nobody is told last month's news.
 pub fn scan(ctx: &Context, dry_run: bool) -> Result<Vec<AlertView>, ApiError> {
     let account = ctx.account();
-    let now = crate::orders::marketplace_now(ctx)?;
-    let offset = now - koodesk_sync::engine::now_ms() / 1000;
-    let f = facts(ctx, &account, offset)?;
-    let planned = alerts::plan(&f.events, &f.orders, &f.queue, now, &rules(ctx));
+    let planned = plan_now(ctx)?;
     let first = ctx.store()?.sync_state(&account, BASELINE_KEY)?.is_none();
     let new: Vec<NewAlert> = planned
         .into_iter()

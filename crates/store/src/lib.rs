@@ -27,8 +27,8 @@ pub use drafts::{
 pub use error::StoreError;
 pub use forms::FormRow;
 pub use outbox::{
-    AttentionRow, Effect, NewOutboxRow, NewSubmission, OutboxRow, Pulled, RemoteApplication,
-    RemoteOrder, RemoteProduct, SubmissionRow,
+    AttentionRow, Effect, NewOutboxRow, NewSubmission, OrderColumns, OutboxRow, Pulled,
+    RemoteApplication, RemoteOrder, RemoteProduct, StallQuery, StallRow, SubmissionRow,
 };
 
 /// The version of the SQLite library compiled in.

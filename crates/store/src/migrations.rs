@@ -214,6 +214,30 @@ const MIGRATION_SQL: &[&str] = &[
         PRIMARY KEY (account, key)
     ) STRICT;
     CREATE INDEX alerts_unread ON alerts (account, read_at, raised_at);",
+    // 9: what the stall alerts look at, as columns (a scan over every order without reading its
+    // JSON); filled from the JSON already stored. When the seller accepted a request is known
+    // from the next pull of the order.
+    "ALTER TABLE remote_orders ADD COLUMN product_name TEXT NOT NULL DEFAULT '';
+    ALTER TABLE remote_orders ADD COLUMN flow_updated_at INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE remote_orders ADD COLUMN appeal_open INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE remote_orders ADD COLUMN seller_rejections INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE remote_orders ADD COLUMN customer_rejections INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE remote_orders ADD COLUMN request_accepted_at INTEGER;
+    ALTER TABLE remote_orders ADD COLUMN avg_delivery_days INTEGER;
+    UPDATE remote_orders SET
+        product_name = coalesce(json_extract(json, '$.productName'), ''),
+        flow_updated_at = coalesce(CAST(strftime('%s',
+            substr(json_extract(json, '$.flowUpdatedAt'), 1, 4) || '-' ||
+            substr(json_extract(json, '$.flowUpdatedAt'), 5, 2) || '-' ||
+            substr(json_extract(json, '$.flowUpdatedAt'), 7, 2) || ' ' ||
+            substr(json_extract(json, '$.flowUpdatedAt'), 10, 2) || ':' ||
+            substr(json_extract(json, '$.flowUpdatedAt'), 12, 2) || ':' ||
+            substr(json_extract(json, '$.flowUpdatedAt'), 14, 2)) AS INTEGER), 0),
+        appeal_open = coalesce(json_extract(json, '$.appeal.status') = 'IN_PROGRESS', 0),
+        seller_rejections = coalesce(json_extract(json, '$.sellerRejections'), 0),
+        customer_rejections = coalesce(json_extract(json, '$.customerRejections'), 0),
+        avg_delivery_days = json_extract(json, '$.avgDeliveryDays');
+    CREATE INDEX remote_orders_stall ON remote_orders (account, waiting_for, flow_updated_at);",
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -250,5 +274,56 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(MIGRATIONS.validate().is_ok());
+    }
+
+    /// Orders pulled before the alert columns existed get them from their JSON.
+    #[test]
+    fn the_alert_columns_are_filled_from_orders_already_stored() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        Migrations::new(MIGRATION_SQL[..8].iter().map(|sql| M::up(sql)).collect())
+            .to_latest(&mut conn)
+            .expect("to 8");
+        let json = r#"{"orderId":"CS1","productName":"CloudMove","flowUpdatedAt":"20261123T090000Z",
+            "sellerRejections":2,"customerRejections":1,"appeal":{"status":"IN_PROGRESS"},
+            "avgDeliveryDays":10}"#;
+        conn.execute(
+            "INSERT INTO remote_orders (account, order_id, flow_state, waiting_for, flow_version,
+                 version, updated_at, json)
+             VALUES ('a', 'CS1', 'DELIVERING', 'OPERATIONS', 2, 3, '20261123T090000Z', ?1)",
+            [json],
+        )
+        .expect("row");
+        MIGRATIONS.to_latest(&mut conn).expect("to latest");
+        let row: (String, i64, bool, u32, u32, Option<i64>, Option<u32>) = conn
+            .query_row(
+                "SELECT product_name, flow_updated_at, appeal_open, seller_rejections,
+                        customer_rejections, request_accepted_at, avg_delivery_days
+                 FROM remote_orders",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                },
+            )
+            .expect("read");
+        assert_eq!(
+            row,
+            (
+                "CloudMove".into(),
+                1_795_424_400,
+                true,
+                2,
+                1,
+                None,
+                Some(10)
+            )
+        );
     }
 }

@@ -160,6 +160,57 @@ pub struct RemoteOrder {
     pub version: u64,
     pub updated_at: String,
     pub json: String,
+    /// What the stall alerts look at, kept as columns.
+    pub facts: OrderColumns,
+}
+
+/// The facts of an order the stall alerts look at (times in marketplace Unix seconds).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderColumns {
+    pub product_name: String,
+    pub flow_updated_at: i64,
+    pub appeal_open: bool,
+    pub seller_rejections: u32,
+    pub customer_rejections: u32,
+    /// When the seller accepted the customer's request.
+    pub request_accepted_at: Option<i64>,
+    /// The product's average delivery days when the order was placed.
+    pub avg_delivery_days: Option<u32>,
+}
+
+/// Which orders may be due a stall alert at some moment: those thresholds, as the caller
+/// computed them from the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StallQuery {
+    /// Waiting for the seller since at most this (Unix seconds): the earliest alert's line.
+    pub seller_quiet_since: i64,
+    /// Waiting for the customer since at most this.
+    pub customer_quiet_since: i64,
+    pub rejection_limit: u32,
+    /// Percent of the delivery days for the earliest delivery alert, and now.
+    pub delivery_percent: u32,
+    pub now: i64,
+}
+
+/// An open, unfrozen order that may be due a stall alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StallRow {
+    pub order_id: String,
+    pub flow_state: String,
+    pub facts: OrderColumns,
+}
+
+/// The order's alert columns, read from `at` on.
+fn order_columns(r: &Row<'_>, at: usize) -> rusqlite::Result<OrderColumns> {
+    Ok(OrderColumns {
+        product_name: r.get(at)?,
+        flow_updated_at: r.get(at + 1)?,
+        appeal_open: r.get(at + 2)?,
+        seller_rejections: r.get(at + 3)?,
+        customer_rejections: r.get(at + 4)?,
+        request_accepted_at: r.get(at + 5)?,
+        avg_delivery_days: r.get(at + 6)?,
+    })
 }
 
 const ROW_COLUMNS: &str = "seq, account, client_token, op, entity, submission_id, waits_for, params,
@@ -776,7 +827,9 @@ impl Store {
     /// The account's service orders as last pulled, most recently changed first.
     pub fn remote_orders(&self, account: &str) -> Result<Vec<RemoteOrder>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT order_id, flow_state, waiting_for, flow_version, version, updated_at, json
+            "SELECT order_id, flow_state, waiting_for, flow_version, version, updated_at, json,
+                    product_name, flow_updated_at, appeal_open, seller_rejections,
+                    customer_rejections, request_accepted_at, avg_delivery_days
              FROM remote_orders WHERE account = ?1 ORDER BY updated_at DESC, order_id",
         )?;
         let rows = stmt.query_map([account], |r| {
@@ -788,8 +841,47 @@ impl Store {
                 version: r.get::<_, i64>(4)? as u64,
                 updated_at: r.get(5)?,
                 json: r.get(6)?,
+                facts: order_columns(r, 7)?,
             })
         })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The open, unfrozen orders that may be due a stall alert (waiting since the thresholds,
+    /// at the rejection limit, or into their delivery days), without reading their JSON.
+    pub fn stall_candidates(
+        &self,
+        account: &str,
+        q: &StallQuery,
+    ) -> Result<Vec<StallRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT order_id, flow_state, product_name, flow_updated_at, appeal_open,
+                    seller_rejections, customer_rejections, request_accepted_at, avg_delivery_days
+             FROM remote_orders
+             WHERE account = ?1 AND appeal_open = 0 AND flow_state NOT IN ('ACCEPTED', 'COMPLETED')
+               AND ((waiting_for = 'SELLER' AND flow_updated_at <= ?2)
+                    OR (waiting_for = 'CUSTOMER' AND flow_updated_at <= ?3)
+                    OR seller_rejections >= ?4 OR customer_rejections >= ?4
+                    OR (flow_state = 'DELIVERING'
+                        AND request_accepted_at + avg_delivery_days * 864 * ?5 <= ?6))",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                account,
+                q.seller_quiet_since,
+                q.customer_quiet_since,
+                q.rejection_limit,
+                q.delivery_percent,
+                q.now
+            ],
+            |r| {
+                Ok(StallRow {
+                    order_id: r.get(0)?,
+                    flow_state: r.get(1)?,
+                    facts: order_columns(r, 2)?,
+                })
+            },
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -892,14 +984,22 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
         }
         Effect::RemoteOrder(o) => {
             // An older copy never replaces a newer one (an action's answer and a pull may cross).
+            let f = &o.facts;
             exec(
                 tx,
                 "INSERT INTO remote_orders (account, order_id, flow_state, waiting_for, flow_version,
-                     version, updated_at, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     version, updated_at, json, product_name, flow_updated_at, appeal_open,
+                     seller_rejections, customer_rejections, request_accepted_at, avg_delivery_days)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                  ON CONFLICT (account, order_id) DO UPDATE SET flow_state = excluded.flow_state,
                      waiting_for = excluded.waiting_for, flow_version = excluded.flow_version,
-                     version = excluded.version, updated_at = excluded.updated_at, json = excluded.json
+                     version = excluded.version, updated_at = excluded.updated_at, json = excluded.json,
+                     product_name = excluded.product_name,
+                     flow_updated_at = excluded.flow_updated_at, appeal_open = excluded.appeal_open,
+                     seller_rejections = excluded.seller_rejections,
+                     customer_rejections = excluded.customer_rejections,
+                     request_accepted_at = excluded.request_accepted_at,
+                     avg_delivery_days = excluded.avg_delivery_days
                  WHERE excluded.version >= remote_orders.version",
                 params![
                     account,
@@ -909,7 +1009,14 @@ fn apply(tx: &Connection, account: &str, e: &Effect) -> Result<(), StoreError> {
                     o.flow_version as i64,
                     o.version as i64,
                     o.updated_at,
-                    o.json
+                    o.json,
+                    f.product_name,
+                    f.flow_updated_at,
+                    f.appeal_open,
+                    f.seller_rejections,
+                    f.customer_rejections,
+                    f.request_accepted_at,
+                    f.avg_delivery_days
                 ],
             )?;
         }

@@ -12,6 +12,7 @@ fn order(id: &str, state: &str, version: u64) -> RemoteOrder {
         version,
         updated_at: format!("20261201T0{version}0000Z"),
         json: format!(r#"{{"orderId":"{id}","version":{version}}}"#),
+        facts: Default::default(),
     }
 }
 

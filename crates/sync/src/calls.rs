@@ -297,6 +297,29 @@ pub fn remote_order(o: &ServiceOrder) -> RemoteOrder {
         version: o.version,
         updated_at: o.updated_at.clone(),
         json: serde_json::to_string(o).unwrap_or_default(),
+        facts: order_columns(o),
+    }
+}
+
+/// What the stall alerts read of an order, as the store keeps it in columns.
+fn order_columns(o: &ServiceOrder) -> koodesk_store::OrderColumns {
+    use koodesk_domain::supervision::Party;
+    use koodesk_market::sign::parse_sdk_date;
+    let secs = |t: &str| parse_sdk_date(t).map(|t| t.unix_timestamp());
+    koodesk_store::OrderColumns {
+        product_name: o.product_name.clone(),
+        flow_updated_at: secs(&o.flow_updated_at).unwrap_or(0),
+        appeal_open: o.appeal.status == koodesk_market::contract::AppealStatus::InProgress,
+        seller_rejections: o.seller_rejections,
+        customer_rejections: o.customer_rejections,
+        // The seller's last acceptance of a request (the delivery days count from there).
+        request_accepted_at: o
+            .records
+            .iter()
+            .rev()
+            .find(|r| r.party == Party::Seller && r.operation.to_lowercase().contains("accepted"))
+            .and_then(|r| secs(&r.at)),
+        avg_delivery_days: o.avg_delivery_days,
     }
 }
 
