@@ -108,15 +108,6 @@ fn words(lang: Language) -> Words {
     }
 }
 
-fn language(app: &AppHandle) -> Language {
-    app.state::<Shell>()
-        .ctx()
-        .ok()
-        .and_then(|ctx| koodesk_api::settings::get_settings(&ctx).ok())
-        .map(|s| s.effective_language)
-        .unwrap_or_else(koodesk_api::settings::system_language)
-}
-
 /// Whether the notification server shows action buttons (Linux asks it; the others do).
 #[cfg(all(unix, not(target_os = "macos")))]
 fn server_has_actions() -> bool {
@@ -132,7 +123,7 @@ fn server_has_actions() -> bool {
 
 /// Shows one alert; false when the system refused it (it stays due for the next pass).
 fn show(app: &AppHandle, a: &AlertView) -> bool {
-    let w = words(language(app));
+    let w = words(tray::language(app));
     let mut n = notify_rust::Notification::new();
     n.appname("Koodesk").summary(&a.title).body(&a.body);
     #[cfg(all(unix, not(target_os = "macos")))]

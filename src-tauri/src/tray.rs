@@ -38,7 +38,8 @@ fn words(lang: Language) -> Words {
     }
 }
 
-fn language(app: &AppHandle) -> Language {
+/// The language the UI shows (the seller's choice, else the system's).
+pub(crate) fn language(app: &AppHandle) -> Language {
     app.state::<Shell>()
         .ctx()
         .ok()

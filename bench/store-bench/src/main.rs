@@ -198,13 +198,25 @@ fn fill_orders(ctx: &Context) {
     };
     let orders: Vec<koodesk_store::RemoteOrder> = (0..ORDERS)
         .map(|i| {
-            let state = states[(rng.next() % states.len() as u64) as usize];
+            // As a busy seller's account looks: most orders long completed, the open ones
+            // updated within the last days (a few past a line).
+            let roll = rng.next() % 100;
+            let state = match roll {
+                0..=74 => "COMPLETED",
+                75..=79 => "ACCEPTED",
+                _ => states[(rng.next() % 4) as usize],
+            };
             let waiting = match state {
                 "REQUEST_SUBMITTED" | "DELIVERING" => "SELLER",
                 "ACCEPTED" | "COMPLETED" => "NOBODY",
                 _ => "CUSTOMER",
             };
-            let updated = base - (rng.next() % (9 * 86_400)) as i64;
+            let age = if state == "COMPLETED" {
+                30 * 86_400 + (rng.next() % (300 * 86_400)) as i64
+            } else {
+                (rng.next() % (5 * 86_400)) as i64
+            };
+            let updated = base - age;
             let id = format!("CS{i:015}");
             let v = serde_json::json!({
                 "orderId": id,

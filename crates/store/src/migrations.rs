@@ -214,8 +214,8 @@ const MIGRATION_SQL: &[&str] = &[
         PRIMARY KEY (account, key)
     ) STRICT;
     CREATE INDEX alerts_unread ON alerts (account, read_at, raised_at);",
-    // 9: what the stall alerts look at, as columns (a scan over every order without reading its
-    // JSON); filled from the JSON already stored. When the seller accepted a request is known
+    // 9: what the stall alerts look at, as columns in an index that covers the scan (it never
+    // reads the wide rows with their JSON); filled from the JSON already stored. When the seller accepted a request is known
     // from the next pull of the order.
     "ALTER TABLE remote_orders ADD COLUMN product_name TEXT NOT NULL DEFAULT '';
     ALTER TABLE remote_orders ADD COLUMN flow_updated_at INTEGER NOT NULL DEFAULT 0;
@@ -237,7 +237,9 @@ const MIGRATION_SQL: &[&str] = &[
         seller_rejections = coalesce(json_extract(json, '$.sellerRejections'), 0),
         customer_rejections = coalesce(json_extract(json, '$.customerRejections'), 0),
         avg_delivery_days = json_extract(json, '$.avgDeliveryDays');
-    CREATE INDEX remote_orders_stall ON remote_orders (account, waiting_for, flow_updated_at);",
+    CREATE INDEX remote_orders_stall ON remote_orders (account, appeal_open, waiting_for,
+        flow_updated_at, flow_state, seller_rejections, customer_rejections, request_accepted_at,
+        avg_delivery_days, order_id, product_name);",
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -858,7 +858,8 @@ impl Store {
             "SELECT order_id, flow_state, product_name, flow_updated_at, appeal_open,
                     seller_rejections, customer_rejections, request_accepted_at, avg_delivery_days
              FROM remote_orders
-             WHERE account = ?1 AND appeal_open = 0 AND flow_state NOT IN ('ACCEPTED', 'COMPLETED')
+             WHERE account = ?1 AND appeal_open = 0 AND waiting_for IN ('SELLER', 'CUSTOMER')
+               AND flow_state NOT IN ('ACCEPTED', 'COMPLETED')
                AND ((waiting_for = 'SELLER' AND flow_updated_at <= ?2)
                     OR (waiting_for = 'CUSTOMER' AND flow_updated_at <= ?3)
                     OR seller_rejections >= ?4 OR customer_rejections >= ?4

@@ -56,3 +56,85 @@ fn pulled_orders_are_kept_per_account_and_never_go_back_in_version() {
     assert_eq!(b.len(), 1);
     assert_eq!(b[0].order_id, "O9");
 }
+
+/// The stall scan reads the columns: only open, unfrozen orders past a line, at the rejection
+/// limit, or into their delivery days come back.
+#[test]
+fn the_stall_scan_returns_only_orders_that_may_be_due() {
+    use koodesk_store::{OrderColumns, StallQuery};
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&dir.path().join(DB_FILE_NAME)).expect("open");
+    const NOW: i64 = 1_800_000_000;
+    const DAY: i64 = 86_400;
+    let o = |id: &str, state: &str, waiting: &str, facts: OrderColumns| RemoteOrder {
+        waiting_for: waiting.into(),
+        facts,
+        ..order(id, state, 1)
+    };
+    let quiet = |days: i64| OrderColumns {
+        flow_updated_at: NOW - days * DAY,
+        ..Default::default()
+    };
+    let orders = [
+        o("seller-old", "DELIVERING", "SELLER", quiet(3)),
+        o("seller-new", "REQUEST_SUBMITTED", "SELLER", quiet(2)),
+        o("customer-old", "AWAITING_ACCEPTANCE", "CUSTOMER", quiet(6)),
+        o("customer-new", "AWAITING_ACCEPTANCE", "CUSTOMER", quiet(4)),
+        o("done", "COMPLETED", "NOBODY", quiet(90)),
+        o(
+            "frozen",
+            "DELIVERING",
+            "OPERATIONS",
+            OrderColumns {
+                appeal_open: true,
+                ..quiet(9)
+            },
+        ),
+        o(
+            "rejected",
+            "AWAITING_REQUEST",
+            "CUSTOMER",
+            OrderColumns {
+                seller_rejections: 3,
+                ..quiet(0)
+            },
+        ),
+        o(
+            "late",
+            "DELIVERING",
+            "SELLER",
+            OrderColumns {
+                request_accepted_at: Some(NOW - 8 * DAY),
+                avg_delivery_days: Some(10),
+                ..quiet(1)
+            },
+        ),
+        o(
+            "early",
+            "DELIVERING",
+            "SELLER",
+            OrderColumns {
+                request_accepted_at: Some(NOW - 7 * DAY),
+                avg_delivery_days: Some(10),
+                ..quiet(1)
+            },
+        ),
+    ];
+    pull(&mut store, "a", &orders);
+    let q = StallQuery {
+        seller_quiet_since: NOW - 3 * DAY,
+        customer_quiet_since: NOW - 5 * DAY,
+        rejection_limit: 3,
+        delivery_percent: 80,
+        now: NOW,
+    };
+    let mut ids: Vec<String> = store
+        .stall_candidates("a", &q)
+        .expect("scan")
+        .into_iter()
+        .map(|r| r.order_id)
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["customer-old", "late", "rejected", "seller-old"]);
+    assert!(store.stall_candidates("b", &q).expect("scan").is_empty());
+}

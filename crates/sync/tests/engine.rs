@@ -172,14 +172,7 @@ impl Rig {
     }
 
     async fn admin(&self, path: &str, body: Value) {
-        let r = self
-            .admin
-            .post(format!("{}{path}", self.sandbox.base_url))
-            .json(&body)
-            .send()
-            .await
-            .expect("admin call");
-        assert!(r.status().is_success(), "{path}: {}", r.status());
+        self.admin_json(path, body).await;
     }
 
     async fn admin_json(&self, path: &str, body: Value) -> Value {
