@@ -482,12 +482,17 @@ pub async fn save_order_file(
     file_name: String,
 ) -> Result<Option<String>, ApiError> {
     let ctx = shell.ctx()?;
-    let ext = std::path::Path::new(&file_name)
+    // The name comes from the marketplace: only its last component is offered.
+    let name = std::path::Path::new(&file_name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "request".into());
+    let ext = std::path::Path::new(&name)
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let Some(path) = dialogs::save(&app, &file_name, &ext).await else {
+    let Some(path) = dialogs::save(&app, &name, &ext).await else {
         return Ok(None);
     };
     orders::save_file(&ctx, &id, &attachment_id, &path)

@@ -123,7 +123,7 @@ export const en = {
     "An appeal asks KooGallery operations to decide. The flow is frozen — nobody can act — until they do. Give your reason and proofs; if the customer cannot be reached, attach the Letter of Commitment on Requesting Appeal Handling.",
   "order.field.reason": "Reason",
   "order.field.result": "What you delivered",
-  "order.field.enabledAt": "Service enabled at (optional, UTC)",
+  "order.field.enabledAt": "Service enabled at (optional, your local time)",
   "order.field.deliverables": "Deliverables:",
   "order.field.proofs": "Proofs:",
   "order.field.unreachable": "The customer cannot be reached",

@@ -123,7 +123,7 @@ export const zhCN: Record<MessageKey, string> = {
     "申诉请 KooGallery 运营裁决。裁决前流程冻结，任何一方都不能操作。请填写理由并附上证明；如联系不上客户，请附上《申诉处理承诺函》。",
   "order.field.reason": "理由",
   "order.field.result": "交付内容",
-  "order.field.enabledAt": "服务开通时间（可选，UTC）",
+  "order.field.enabledAt": "服务开通时间（可选，本地时间）",
   "order.field.deliverables": "交付文件：",
   "order.field.proofs": "证明材料：",
   "order.field.unreachable": "联系不上客户",
