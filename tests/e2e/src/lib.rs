@@ -368,7 +368,8 @@ pub async fn scroll_to(c: &Client, el: &fantoccini::elements::Element) -> Result
     Ok(())
 }
 
-/// Runs `f` on every top-level X window titled `title` (mapped or not) and returns its answers.
+/// Runs `f` on every top-level X window titled `title` (or `title (n)`: unread alerts), mapped or
+/// not, and returns its answers.
 fn with_windows<T>(
     title: &str,
     mut f: impl FnMut(&x11_dl::xlib::Xlib, *mut x11_dl::xlib::Display, x11_dl::xlib::Window) -> T,
@@ -406,7 +407,12 @@ fn with_windows<T>(
             if (x.XFetchName)(display, w, &mut name) == 0 || name.is_null() {
                 continue;
             }
-            let matches = CStr::from_ptr(name).to_string_lossy() == title;
+            // The unread alerts may follow the name: "Koodesk (3)".
+            let shown = CStr::from_ptr(name).to_string_lossy().into_owned();
+            let matches = shown == title
+                || shown
+                    .strip_prefix(title)
+                    .is_some_and(|rest| rest.starts_with(" (") && rest.ends_with(')'));
             (x.XFree)(name.cast());
             if matches {
                 answers.push(f(&x, display, w));
