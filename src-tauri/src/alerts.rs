@@ -51,11 +51,13 @@ pub fn deliver(app: &AppHandle, ctx: &Context) {
     let now = koodesk_sync::engine::now_ms() / 1000;
     match alerts::to_deliver(ctx) {
         Ok(due) => {
+            // Asked once per batch (a D-Bus call on Linux).
+            let actions = !due.is_empty() && server_has_actions();
             for a in due {
                 if !settings.may_show(a.kind, now) {
                     continue;
                 }
-                if show(app, &a) {
+                if show(app, &a, actions) {
                     if let Err(e) = alerts::mark_delivered(ctx, &a.key) {
                         tracing::warn!(error = %e, "an alert's delivery was not recorded");
                     }
@@ -122,7 +124,7 @@ fn server_has_actions() -> bool {
 }
 
 /// Shows one alert; false when the system refused it (it stays due for the next pass).
-fn show(app: &AppHandle, a: &AlertView) -> bool {
+fn show(app: &AppHandle, a: &AlertView, actions: bool) -> bool {
     let w = words(tray::language(app));
     let mut n = notify_rust::Notification::new();
     n.appname("Koodesk").summary(&a.title).body(&a.body);
@@ -138,7 +140,7 @@ fn show(app: &AppHandle, a: &AlertView) -> bool {
     #[cfg(target_os = "macos")]
     let _ = notify_rust::set_application(crate::IDENTIFIER);
     let _ = ICON;
-    if server_has_actions() {
+    if actions {
         n.action("default", w.open);
         match a.target {
             Target::Order(_) => {

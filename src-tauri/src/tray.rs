@@ -77,7 +77,7 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
 pub fn relabel(app: &AppHandle, lang: Language) {
     if let Some(items) = app.try_state::<TrayItems>() {
         let w = words(lang);
-        let _ = items.open.set_text(open_label(&w, unread(app)));
+        let _ = items.open.set_text(open_label(&w, unread()));
         let _ = items.quit.set_text(w.quit);
     }
 }
@@ -85,7 +85,7 @@ pub fn relabel(app: &AppHandle, lang: Language) {
 /// Unread alerts, shown in the tray menu's "Open" item (Linux trays show no tooltip).
 static UNREAD: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
-fn unread(_app: &AppHandle) -> u32 {
+fn unread() -> u32 {
     UNREAD.load(std::sync::atomic::Ordering::Relaxed)
 }
 

@@ -371,6 +371,17 @@ async fn every_fault_on_every_mutating_route_ends_with_exactly_one_effect() {
     }
 }
 
+/// An order as the last pull stored it.
+fn pulled_order(store: &Store, id: &str) -> ServiceOrder {
+    let row = store
+        .remote_orders("acct")
+        .expect("orders")
+        .into_iter()
+        .find(|o| o.order_id == id)
+        .expect("pulled");
+    serde_json::from_str(&row.json).expect("order")
+}
+
 /// Every fault on the supervision-action route: the action is applied exactly once (per-token
 /// counter 1), the order as pulled afterwards shows it, and the fault really fired.
 #[tokio::test]
@@ -419,16 +430,7 @@ async fn every_fault_on_an_order_action_ends_with_it_applied_once() {
     let route = "POST /isv/service-orders/{orderId}/actions";
     let injected = format!("faults.injected:{route}");
     for ((name, fault), id) in faults().into_iter().zip(&ids) {
-        let order: ServiceOrder = serde_json::from_str(
-            &store
-                .remote_orders("acct")
-                .expect("orders")
-                .into_iter()
-                .find(|o| &o.order_id == id)
-                .expect("pulled")
-                .json,
-        )
-        .expect("order");
+        let order = pulled_order(&store, id);
         assert_eq!(
             order.flow_state,
             koodesk_domain::supervision::FlowState::RequestSubmitted
@@ -484,16 +486,7 @@ async fn every_fault_on_an_order_action_ends_with_it_applied_once() {
             .run_until_idle(Duration::from_secs(20))
             .await
             .expect("pull");
-        let now: ServiceOrder = serde_json::from_str(
-            &store
-                .remote_orders("acct")
-                .expect("orders")
-                .into_iter()
-                .find(|o| &o.order_id == id)
-                .expect("pulled")
-                .json,
-        )
-        .expect("order");
+        let now = pulled_order(&store, id);
         assert_eq!(
             now.flow_state,
             koodesk_domain::supervision::FlowState::Delivering,

@@ -399,7 +399,7 @@ async fn read_one(
     let (form_id, version) = match in_child(Job::Identify { path: path.clone() }).await {
         Ok(Outcome::Identified { form_id, version }) => (form_id, version),
         Ok(_) => return Err("the reader answered out of turn".into()),
-        Err(e) => return Err(capital(&e.to_string())),
+        Err(e) => return Err(super::capitalized(&e.to_string())),
     };
     reading.form_id = Some(form_id.clone());
     reading.version = Some(version);
@@ -431,7 +431,7 @@ async fn read_one(
     let report = match in_child(job).await {
         Ok(Outcome::Report { report }) => report,
         Ok(_) => return Err("the reader answered out of turn".into()),
-        Err(e) => return Err(capital(&e.to_string())),
+        Err(e) => return Err(super::capitalized(&e.to_string())),
     };
     reading.form_title = form.as_ref().map(|f| f.title.get(&lang(ctx)).to_string());
     reading.problems = report.errors.len() as u32;
@@ -445,10 +445,6 @@ fn lang(ctx: &Context) -> String {
         Ok(crate::dto::Language::ZhCn) => "zh-CN".into(),
         _ => "en".into(),
     }
-}
-
-fn capital(s: &str) -> String {
-    super::capitalized(s)
 }
 
 /// Downloads a request file into the data folder (checked against its hash by the client).
@@ -468,7 +464,7 @@ async fn fetch_file(
     let mut store = ctx.store().map_err(|e| e.message)?;
     let kept = store
         .put_attachment(&ctx.data_dir().attachments(), &a.file_name, &bytes)
-        .map_err(|e| capital(&e.to_string()))?;
+        .map_err(|e| super::capitalized(&e.to_string()))?;
     Ok(koodesk_store::attachment_path(
         &ctx.data_dir().attachments(),
         &kept.sha256,
