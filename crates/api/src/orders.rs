@@ -153,9 +153,18 @@ pub fn list(ctx: &Context, filter: OrderFilter, search: &str) -> Result<Vec<Orde
     let rules = ctx.rules().service_flow;
     let needle = search.trim().to_lowercase();
     let actions = action_rows(ctx)?;
+    // Each order's rows, grouped once (not a pass over every action per order).
+    let mut by_entity: std::collections::HashMap<&str, Vec<&OutboxRow>> =
+        std::collections::HashMap::new();
+    for a in &actions {
+        by_entity.entry(a.entity.as_str()).or_default().push(a);
+    }
     let mut rows: Vec<OrderRow> = orders(ctx)?
         .iter()
-        .map(|o| with_actions(row(o, now, &rules), &actions))
+        .map(|o| {
+            let mine = by_entity.get(entity(&o.order_id).as_str());
+            with_actions(row(o, now, &rules), mine.map_or(&[][..], Vec::as_slice))
+        })
         .filter(|r| keep(r, filter))
         .filter(|r| {
             needle.is_empty()
@@ -174,9 +183,8 @@ pub fn list(ctx: &Context, filter: OrderFilter, search: &str) -> Result<Vec<Orde
 }
 
 /// A row with what this computer has queued on the order and the marketplace's last refusal.
-fn with_actions(mut r: OrderRow, actions: &[OutboxRow]) -> OrderRow {
-    let id = entity(&r.order_id);
-    let mine: Vec<&OutboxRow> = actions.iter().filter(|a| a.entity == id).collect();
+/// `mine`: the order's action rows, oldest first.
+fn with_actions(mut r: OrderRow, mine: &[&OutboxRow]) -> OrderRow {
     r.queued = mine
         .iter()
         .filter(|a| matches!(a.state.as_str(), "queued" | "in_flight"))

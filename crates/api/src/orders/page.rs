@@ -122,7 +122,9 @@ pub fn detail(ctx: &Context, order_id: &str) -> Result<OrderDetail, ApiError> {
     let now = marketplace_now(ctx)?;
     let rules = ctx.rules().service_flow;
     let outbox = super::action_rows(ctx)?;
-    let row = super::with_actions(row(&o, now, &rules), &outbox);
+    let id = super::entity(order_id);
+    let mine: Vec<&koodesk_store::OutboxRow> = outbox.iter().filter(|a| a.entity == id).collect();
+    let row = super::with_actions(row(&o, now, &rules), &mine);
     let ahead = super::projected(&o, &super::waiting_actions(&outbox, order_id));
     let appeal_open = o.appeal.status == AppealStatus::InProgress;
     let facts = FlowFacts {
