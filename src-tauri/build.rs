@@ -59,6 +59,8 @@ fn main() {
         "alert_settings",
         "set_alert_settings",
         "send_test_alert",
+        "autostart_state",
+        "set_autostart",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

@@ -17,6 +17,7 @@ use koodesk_api::{accounts, drafts, settings, support, templates, ApiError, Erro
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
+use crate::autostart::AutostartState;
 use crate::events::{MarketplaceChanged, SettingsChanged};
 use crate::{dialogs, tray, Shell};
 
@@ -697,4 +698,17 @@ pub async fn send_test_alert(
     .await?;
     crate::alerts::after_pass(&app, ctx, true);
     Ok(view)
+}
+
+/// Whether Koodesk starts at login, and where it goes then (the tray, else minimised).
+#[tauri::command]
+#[specta::specta]
+pub async fn autostart_state(app: AppHandle) -> Result<AutostartState, ApiError> {
+    worker(move || crate::autostart::state(&app)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_autostart(app: AppHandle, enabled: bool) -> Result<AutostartState, ApiError> {
+    worker(move || crate::autostart::set(&app, enabled)).await
 }

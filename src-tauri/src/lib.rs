@@ -1,6 +1,7 @@
 //! The Koodesk desktop shell: windows, tray, single instance, and thin commands over `koodesk-api`.
 
 mod alerts;
+mod autostart;
 mod commands;
 mod dialogs;
 mod events;
@@ -84,6 +85,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::alert_settings,
             commands::set_alert_settings,
             commands::send_test_alert,
+            commands::autostart_state,
+            commands::set_autostart,
         ])
         .events(collect_events![
             events::SettingsChanged,
@@ -131,25 +134,36 @@ pub fn run() -> ExitCode {
 
     let bindings = specta_builder();
     let app = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            if autostart::at_login(args) {
+                // Logging in again while Koodesk runs: nobody asked for the window.
+                tracing::info!("a start at login found Koodesk running");
+                return;
+            }
             tracing::info!("second launch: focusing the running window");
             window::reveal(app);
         }))
         .plugin(tauri_plugin_dialog::init())
+        .plugin(autostart::plugin())
         .invoke_handler(bindings.invoke_handler())
         .manage(Shell::new(ctx, data.clone(), started))
         .manage(quit::Quitting::default())
         .setup(move |app| {
             bindings.mount_events(app);
             window::create_main(app.handle(), &data)?;
+            let tray = tray::create(app.handle());
+            if let Err(e) = &tray {
+                // No tray host (some Linux desktops, Xvfb): the app works without one.
+                tracing::warn!(error = %e, "no tray icon");
+            }
+            let start = autostart::start_mode(std::env::args_os(), || {
+                tray.is_ok() && tray::has_tray(app.handle())
+            });
+            autostart::apply(app.handle(), start);
             quit::on_session_end(app.handle());
             backup_in_background(app.handle());
             sync::start(app.handle());
             start_demo_marketplace(app.handle());
-            if let Err(e) = tray::create(app.handle()) {
-                // No tray host (some Linux desktops, Xvfb): the app works without one.
-                tracing::warn!(error = %e, "no tray icon");
-            }
             Ok(())
         })
         .on_window_event(window::on_event)

@@ -108,11 +108,17 @@ pub fn set_unread(app: &AppHandle, n: u32) {
 /// The seller closed the window: hide it to the tray where there is one, else quit after the
 /// pending edits are saved. Blocking (it asks the session bus): call it off the main thread.
 pub fn close_requested(app: &AppHandle) {
-    if app.try_state::<TrayItems>().is_some() && desktop_has_tray_host() {
+    if has_tray(app) {
         hide_to_tray(app);
     } else {
         crate::quit::quit_after_flush(app, "the window was closed");
     }
+}
+
+/// Whether the app's tray icon is there and the desktop shows it. Blocking (asks the session
+/// bus on Linux).
+pub(crate) fn has_tray(app: &AppHandle) -> bool {
+    app.try_state::<TrayItems>().is_some() && desktop_has_tray_host()
 }
 
 fn hide_to_tray(app: &AppHandle) {

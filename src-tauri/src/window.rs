@@ -13,6 +13,7 @@ pub const MAIN: &str = "main";
 const DEFAULT_WIDTH: f64 = 1200.0;
 const DEFAULT_HEIGHT: f64 = 780.0;
 
+/// Creates the main window, placed but not yet shown (see `autostart::apply`).
 pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
     let win = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::default())
         .title("Koodesk")
@@ -65,8 +66,6 @@ pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
             }
         }
     }
-    win.show()?;
-    win.set_focus()?;
     Ok(())
 }
 

@@ -43,6 +43,10 @@ export interface MockOptions {
   readings?: Record<string, Wire["read_order_request"]>;
   /** Alerts raised so far (the Notifications page). */
   alerts?: Wire["list_alerts"];
+  /** Whether the desktop shows a tray (a start at login goes there, else minimised). */
+  trayHost?: boolean;
+  /** Changing the login item fails with this message (a read-only autostart folder). */
+  autostartFails?: string;
 }
 
 export async function installIpcMock(page: Page, opts: MockOptions = {}): Promise<void> {
@@ -86,6 +90,7 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
       urgent_breaks_through: true,
     };
     const unreadNow = () => alertList.filter((a) => !a.read).length;
+    let startAtLogin = false;
     // Order actions queued from the order page, by order id.
     const queuedActions = new Map<string, NonNullable<Wire["list_orders"][number]["queued"]>>();
     // Accounts: the built-in Demo marketplace plus what the seller adds (keys are not kept).
@@ -467,6 +472,12 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
             throw { code: "invalid_input", message: `"${t}" is not a time of day (use 22:00).`, field: "quiet_start" };
         alertSettings = next;
         return next;
+      },
+      autostart_state: (): Wire["autostart_state"] => ({ enabled: startAtLogin, in_tray: o.trayHost ?? true }),
+      set_autostart: (args: Record<string, unknown>): Wire["set_autostart"] => {
+        if (o.autostartFails) throw { code: "io", message: o.autostartFails };
+        startAtLogin = Boolean(args.enabled);
+        return { enabled: startAtLogin, in_tray: o.trayHost ?? true };
       },
       send_test_alert: (): Wire["send_test_alert"] => {
         const a: Wire["send_test_alert"] = {

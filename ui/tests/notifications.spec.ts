@@ -64,3 +64,38 @@ test("an empty centre says what will appear, in 简体中文 too", async ({ page
   await expect(page.getByTestId("alerts-test")).toHaveText("发送测试通知");
   await expect(page.getByTestId("nav-unread")).toHaveCount(0);
 });
+
+test("start at login is offered in the tray where the desktop has one, and remembered", async ({ page }) => {
+  await installIpcMock(page);
+  await page.goto("/#/settings");
+  const box = page.getByTestId("start-at-login");
+  await expect(box).not.toBeChecked();
+  await expect(page.getByText("Start Koodesk at login (in the tray)")).toBeVisible();
+  await box.check();
+  await expect(box).toBeChecked();
+  await page.goto("/#/products");
+  await page.goto("/#/settings");
+  await expect(page.getByTestId("start-at-login")).toBeChecked();
+  const calls = await page.evaluate(() => (window as unknown as { __calls: { cmd: string; args: unknown }[] }).__calls);
+  expect(calls.filter((c) => c.cmd === "set_autostart").map((c) => c.args)).toEqual([{ enabled: true }]);
+});
+
+test("start at login without a tray host starts minimised; the system's refusal is shown", async ({ page }) => {
+  // No tray host: the same choice, said as what it does there.
+  await installIpcMock(page, {
+    trayHost: false,
+    autostartFails: "The system's login items could not be changed: denied",
+  });
+  await page.goto("/#/settings");
+  await expect(page.getByText("Start Koodesk at login (minimised)")).toBeVisible();
+  await expect(page.getByText("no tray icons")).toBeVisible();
+  await page.getByTestId("start-at-login").click();
+  await expect(page.getByTestId("login-error")).toHaveText("The system's login items could not be changed: denied");
+  await expect(page.getByTestId("start-at-login")).not.toBeChecked();
+});
+
+test("start at login in 简体中文", async ({ page }) => {
+  await installIpcMock(page, { language: "zh-CN" });
+  await page.goto("/#/settings");
+  await expect(page.getByText("登录时启动 Koodesk（在托盘中）")).toBeVisible();
+});

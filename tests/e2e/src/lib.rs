@@ -130,6 +130,15 @@ impl Driver {
         Ok(())
     }
 
+    /// Starts the app outside WebDriver with `args`, as the desktop does at login, on the given
+    /// data folder (the same environment otherwise). The process is killed when dropped.
+    pub fn start_outside(&self, args: &[&str], data_dir: &Path) -> Result<Child> {
+        app_env(&mut Command::new(&self.app), data_dir, &self.home)
+            .args(args)
+            .spawn()
+            .context("starting koodesk-app outside WebDriver")
+    }
+
     /// The next file dialogs the app opens pick `path` (`None`: the seller cancels).
     pub fn answer_dialogs(&self, path: Option<&Path>) -> Result<()> {
         let text = path.map(|p| p.display().to_string()).unwrap_or_default();
@@ -157,10 +166,12 @@ impl Drop for Driver {
     }
 }
 
-/// What every app process of a test gets: its data folder, XDG folders inside the test's home,
-/// English, and no output on the test's terminal.
+/// What every app process of a test gets: its data folder, a home and XDG folders inside the
+/// test's home (login items are written under `$HOME/.config/autostart`), English, and no output
+/// on the test's terminal.
 fn app_env<'c>(cmd: &'c mut Command, data_dir: &Path, home: &Path) -> &'c mut Command {
     cmd.env("KOODESK_DATA_DIR", data_dir)
+        .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("XDG_CONFIG_HOME", home.join("config"))
@@ -470,6 +481,35 @@ pub fn windows_shown(title: &str) -> Result<usize> {
         }
     })?;
     Ok(shown.into_iter().filter(|s| *s).count())
+}
+
+/// For each top-level window titled `title` that is shown: whether it asked to start minimised
+/// (`WM_HINTS` initial state Iconic, what a window manager honours by keeping it minimised).
+pub fn windows_minimised(title: &str) -> Result<Vec<bool>> {
+    use x11_dl::xlib;
+    /// ICCCM 4.1.3.1 (x11-dl does not name it).
+    const ICONIC_STATE: i32 = 3;
+    let found = with_windows(title, |x, display, w| {
+        // SAFETY: `display` and `w` come from `with_windows`; the hints Xlib returns are checked
+        // for null, read, and freed with XFree.
+        unsafe {
+            let mut attrs: xlib::XWindowAttributes = std::mem::zeroed();
+            if (x.XGetWindowAttributes)(display, w, &mut attrs) == 0
+                || attrs.map_state != xlib::IsViewable
+            {
+                return None;
+            }
+            let hints = (x.XGetWMHints)(display, w);
+            if hints.is_null() {
+                return Some(false);
+            }
+            let iconic =
+                (*hints).flags & xlib::StateHint != 0 && (*hints).initial_state == ICONIC_STATE;
+            (x.XFree)(hints.cast());
+            Some(iconic)
+        }
+    })?;
+    Ok(found.into_iter().flatten().collect())
 }
 
 /// Waits until `windows_shown(title)` is `want`.

@@ -104,6 +104,9 @@ export const commands = {
 	setAlertSettings: (settings: AlertSettings_Deserialize) => typedError<AlertSettings_Serialize, ApiError_Serialize>(__TAURI_INVOKE("set_alert_settings", { settings })),
 	/**  Sends a sample alert through the operating system at once. */
 	sendTestAlert: () => typedError<AlertView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("send_test_alert")),
+	/**  Whether Koodesk starts at login, and where it goes then (the tray, else minimised). */
+	autostartState: () => typedError<AutostartState, ApiError_Serialize>(__TAURI_INVOKE("autostart_state")),
+	setAutostart: (enabled: boolean) => typedError<AutostartState, ApiError_Serialize>(__TAURI_INVOKE("set_autostart", { enabled })),
 };
 
 /** Events */
@@ -394,6 +397,13 @@ export type AttentionItem_Serialize = {
 	what: string,
 	message: string,
 	draft_id: string | null,
+};
+
+/**  The Settings page's view: whether Koodesk starts at login, and where it goes then. */
+export type AutostartState = {
+	enabled: boolean,
+	/**  A start at login stays in the tray (else the window starts minimised). */
+	in_tray: boolean,
 };
 
 export type BillingMode = 

@@ -55,10 +55,12 @@ import {
   type AlertSettings_Serialize as AlertSettings,
   type AlertKind,
   type Target as AlertTarget,
+  type AutostartState,
 } from "./bindings";
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
 export type {
+  AutostartState,
   AlertView,
   AlertSettings,
   AlertKind,
@@ -233,6 +235,9 @@ export const backend = {
   setAlertSettings: (s: AlertSettings) => call(commands.setAlertSettings(s)),
   /** Sends a sample alert through the operating system. */
   sendTestAlert: () => call(commands.sendTestAlert()),
+  /** Whether Koodesk starts at login, and where it goes then. */
+  autostartState: () => call(commands.autostartState()),
+  setAutostart: (enabled: boolean) => call(commands.setAutostart(enabled)),
   onAlertsChanged: (cb: (unread: number) => void) => events.alertsChanged.listen((e) => cb(e.payload.unread)),
   /** The seller clicked an alert in the system: show what it is about. */
   onAlertOpened: (cb: (target: AlertTarget) => void) => events.alertOpened.listen((e) => cb(e.payload.target)),

@@ -137,6 +137,13 @@ export const en = {
   "settings.keys.hint":
     "Single-key shortcuts: j and k through the orders, A R D P for an order's actions. Arrows, Enter and Ctrl shortcuts always work.",
   "settings.keys.single": "Single-key shortcuts",
+  "settings.login": "Start at login",
+  "settings.login.hint":
+    "Koodesk starts in the tray when you log in and keeps syncing, so review results and orders about to stall reach you without opening it.",
+  "settings.login.hintMinimised":
+    "Your desktop shows no tray icons, so when you log in Koodesk starts with its window minimised and keeps syncing.",
+  "settings.login.tray": "Start Koodesk at login (in the tray)",
+  "settings.login.minimised": "Start Koodesk at login (minimised)",
 
   "templates.subtitle": "Request templates for your customers",
   "templates.empty.title": "No request forms yet",

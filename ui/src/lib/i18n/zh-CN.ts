@@ -136,6 +136,12 @@ export const zhCN: Record<MessageKey, string> = {
   "settings.keys": "键盘",
   "settings.keys.hint": "单键快捷键：j、k 在订单间移动，A R D P 执行订单操作。方向键、Enter 和 Ctrl 快捷键始终可用。",
   "settings.keys.single": "单键快捷键",
+  "settings.login": "登录时启动",
+  "settings.login.hint":
+    "登录系统时 Koodesk 在托盘中启动并持续同步，无需打开窗口即可收到审核结果和即将停滞的订单提醒。",
+  "settings.login.hintMinimised": "您的桌面不显示托盘图标，因此登录时 Koodesk 以最小化窗口启动并持续同步。",
+  "settings.login.tray": "登录时启动 Koodesk（在托盘中）",
+  "settings.login.minimised": "登录时启动 Koodesk（最小化）",
 
   "templates.subtitle": "给客户的需求模板",
   "templates.empty.title": "还没有需求表单",
