@@ -78,8 +78,45 @@ pub fn run() -> Result<()> {
         &release.join("koodesk-app"),
         &release.join("bare-tauri"),
     )?);
+    rows.extend(sizes(&release));
     print_table(&rows);
     Ok(())
+}
+
+/// Binary and package sizes beside the bare Tauri window's (packages when `cargo xtask bundle`
+/// has built them).
+fn sizes(release: &Path) -> Vec<Row> {
+    let mib = |p: &Path| {
+        std::fs::metadata(p)
+            .ok()
+            .map(|m| m.len() as f64 / 1048576.0)
+    };
+    let mut rows = Vec::new();
+    if let (Some(k), Some(b)) = (
+        mib(&release.join("koodesk-app")),
+        mib(&release.join("bare-tauri")),
+    ) {
+        rows.push(Row {
+            metric: "release binary size (MiB)".into(),
+            koodesk: k,
+            baseline: b,
+            baseline_name: "bare Tauri 2".into(),
+            unit: "MiB",
+        });
+    }
+    for ext in ["deb", "rpm"] {
+        match crate::bundle::built_sizes(ext) {
+            Some((k, b)) => rows.push(Row {
+                metric: format!(".{ext} package size (MiB)"),
+                koodesk: k,
+                baseline: b,
+                baseline_name: "bare Tauri 2".into(),
+                unit: "MiB",
+            }),
+            None => println!("    (no .{ext} sizes: run `cargo xtask bundle` first)"),
+        }
+    }
+    rows
 }
 
 /// Runs the store benchmark and reads its `ROW|…` lines.

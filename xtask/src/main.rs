@@ -1,7 +1,9 @@
 //! `cargo xtask run | test | bench | soak | bindings`: set up what is missing, build, and run.
 
 mod bench;
+mod bundle;
 mod hermetic;
+mod release;
 mod setup;
 mod sh;
 mod test;
@@ -17,6 +19,8 @@ commands:
   bench     start-up time and idle memory against a bare Tauri window (Linux, Xvfb)
   soak      the long trials: 500 kill -9 trials of the editor's saves, 200 of the sync
             engine's drain, the hostile corpus
+  bundle    the release app and its .deb and .rpm (Tauri's bundler); --check installs the
+            .deb, starts it under Xvfb, saves a screenshot and removes it again
   bindings  regenerate ui/src/lib/backend/bindings.ts from the Rust types";
 
 fn main() -> ExitCode {
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(),
         Some("soak") => test::soak(),
         Some("bindings") => test::update_bindings(),
+        Some("bundle") => bundle::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use koodesk_store::backup::{
-    list_backups, loss_if_restored, prune_backups, restore_backup, verify,
+    backup_name, list_backups, loss_if_restored, prune_backups, restore_backup, verify,
 };
 use time::macros::format_description;
 use time::OffsetDateTime;
@@ -39,7 +39,7 @@ pub fn backup_if_due(
     if !due {
         return Ok(None);
     }
-    let path = dir.join(format!("koodesk-{}.sqlite3", stamp(now)));
+    let path = dir.join(backup_name(now, None));
     ctx.store()?.backup_to(&path)?;
     prune_backups(&dir, KEEP);
     tracing::info!(path = %path.display(), "backup written");

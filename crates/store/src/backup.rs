@@ -1,7 +1,7 @@
 //! Backups with SQLite's online backup API, and restoring one over a damaged database.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use rusqlite::{Connection, OpenFlags, MAIN_DB};
 
@@ -11,24 +11,77 @@ impl Store {
     /// Writes a consistent copy of the database to `dest` while it stays in use, checks the copy
     /// with `integrity_check` and makes it durable before it takes its name.
     pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = dest.with_extension("part");
+        copy_to(&self.conn, dest)
+    }
+}
+
+fn copy_to(conn: &Connection, dest: &Path) -> Result<(), StoreError> {
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let tmp = dest.with_extension("part");
+    let _ = std::fs::remove_file(&tmp);
+    let written = conn
+        .backup(MAIN_DB, &tmp, None::<fn(rusqlite::backup::Progress)>)
+        .map_err(StoreError::from)
+        .and_then(|()| verify(&tmp))
+        .and_then(|()| Ok(std::fs::File::open(&tmp)?.sync_all()?));
+    if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        let written = self
-            .conn
-            .backup(MAIN_DB, &tmp, None::<fn(rusqlite::backup::Progress)>)
-            .map_err(StoreError::from)
-            .and_then(|()| verify(&tmp))
-            .and_then(|()| Ok(std::fs::File::open(&tmp)?.sync_all()?));
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, dest)?;
+    sync_dir(dest);
+    Ok(())
+}
+
+/// Where backups of the database at `db` go: `backups/` beside it.
+pub fn backups_dir(db: &Path) -> PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("backups")
+}
+
+/// A backup's file name: `koodesk-<UTC time>[-<note>].sqlite3`, so names sort by time.
+pub fn backup_name(now: SystemTime, note: Option<&str>) -> String {
+    let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let stamp = time::OffsetDateTime::from(now)
+        .format(&fmt)
+        .unwrap_or_else(|_| "unknown".into());
+    match note {
+        Some(n) => format!("koodesk-{stamp}-{n}.sqlite3"),
+        None => format!("koodesk-{stamp}.sqlite3"),
+    }
+}
+
+fn before_schema_note(from: u32) -> String {
+    format!("before-schema-{from}")
+}
+
+/// The newest copy made before a newer Koodesk updated the schema from `from`.
+pub fn before_schema_backup(db: &Path, from: u32) -> Option<PathBuf> {
+    let suffix = format!("-{}.sqlite3", before_schema_note(from));
+    list_backups(&backups_dir(db))
+        .into_iter()
+        .find(|p| p.to_string_lossy().ends_with(&suffix))
+}
+
+/// Copies the database (still at schema `from`) into the backups before it is updated. If the
+/// copy cannot be made, nothing is updated: the error says why, and the older Koodesk still opens
+/// the file.
+pub(crate) fn before_migration(conn: &Connection, db: &Path, from: u32) -> Result<(), StoreError> {
+    let dest = backups_dir(db).join(backup_name(
+        SystemTime::now(),
+        Some(&before_schema_note(from)),
+    ));
+    match copy_to(conn, &dest) {
+        Ok(()) => {
+            tracing::info!(backup = %dest.display(), from, "backed up before updating the schema");
+            Ok(())
         }
-        std::fs::rename(&tmp, dest)?;
-        sync_dir(dest);
-        Ok(())
+        Err(e) => Err(StoreError::Migration(format!(
+            "it was left as it is, because the copy kept before updating it could not be written \
+             to {} ({e}); free some space and start Koodesk again",
+            dest.display()
+        ))),
     }
 }
 

@@ -16,12 +16,15 @@ pub enum StoreError {
     Damaged { path: PathBuf, detail: String },
     #[error(
         "the database at {path} was written by a newer Koodesk (schema {found}, this version knows \
-         up to {supported}); update Koodesk to open it"
+         up to {supported}); update Koodesk to open it{}",
+        backup_hint(.backup.as_deref())
     )]
     NewerSchema {
         path: PathBuf,
         found: u32,
         supported: u32,
+        /// The copy the newer Koodesk made before it updated the schema from this version's.
+        backup: Option<PathBuf>,
     },
     #[error("the database schema could not be updated: {0}")]
     Migration(String),
@@ -35,6 +38,17 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+fn backup_hint(backup: Option<&Path>) -> String {
+    match backup {
+        Some(b) => format!(
+            ", or go back to the copy made before the update: {} (restoring it drops what the \
+             newer version saved since)",
+            b.display()
+        ),
+        None => String::new(),
+    }
 }
 
 impl StoreError {

@@ -26,6 +26,8 @@ pub use drafts::{
 };
 pub use error::StoreError;
 pub use forms::FormRow;
+#[doc(hidden)]
+pub use migrations::create_at_schema;
 pub use outbox::{
     AttentionRow, Effect, NewOutboxRow, NewSubmission, OrderColumns, OutboxRow, Pulled,
     RemoteApplication, RemoteOrder, RemoteProduct, StallQuery, StallRow, SubmissionRow,

@@ -262,10 +262,25 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
             path: path.to_path_buf(),
             found,
             supported,
+            backup: crate::backup::before_schema_backup(path, supported),
         });
+    }
+    if found > 0 && found < supported && path.is_file() {
+        crate::backup::before_migration(conn, path, found)?;
     }
     MIGRATIONS
         .to_latest(conn)
+        .map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+/// Creates the database an older Koodesk (schema `version`) would have left at `path`, for tests
+/// of updating it.
+#[doc(hidden)]
+pub fn create_at_schema(path: &Path, version: u32) -> Result<(), StoreError> {
+    let mut conn = Connection::open(path).map_err(|e| StoreError::open(path, e))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    MIGRATIONS
+        .to_version(&mut conn, version as usize)
         .map_err(|e| StoreError::Migration(e.to_string()))
 }
 

@@ -91,3 +91,101 @@ fn a_database_from_a_newer_koodesk_is_refused() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+fn user_version(path: &std::path::Path) -> u32 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn updating_the_schema_backs_the_old_database_up_first_and_an_older_version_points_at_it() {
+    let latest = Store::open_in_memory()
+        .unwrap()
+        .status()
+        .unwrap()
+        .latest_schema_version;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    let old = latest - 1;
+    koodesk_store::create_at_schema(&path, old).unwrap();
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('seller.note', 'kept')",
+            [],
+        )
+        .unwrap();
+    }
+    let backups = dir.path().join("backups");
+    assert!(!backups.exists());
+
+    // The updated version opens it: first a copy at the old schema, then the update.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.status().unwrap().schema_version, latest);
+    drop(store);
+    let copy = koodesk_store::backup::before_schema_backup(&path, old).expect("a copy");
+    assert!(copy.starts_with(&backups), "{}", copy.display());
+    assert_eq!(user_version(&copy), old);
+    koodesk_store::backup::verify(&copy).unwrap();
+    let kept: String = rusqlite::Connection::open(&copy)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'seller.note'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, "kept");
+    // Opening it again (nothing to update) makes no second copy.
+    Store::open(&path).unwrap();
+    assert_eq!(koodesk_store::backup::list_backups(&backups).len(), 1);
+
+    // The older version, opened on the newer database, refuses and names that copy.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(&format!("PRAGMA user_version = {};", latest + 1))
+            .unwrap();
+    }
+    // (This build plays the older version: the newer database went one schema further, and its
+    // copy from this build's schema is what the message must name.)
+    std::fs::copy(
+        &copy,
+        backups.join(koodesk_store::backup::backup_name(
+            std::time::SystemTime::now(),
+            Some(&format!("before-schema-{latest}")),
+        )),
+    )
+    .unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    let message = err.to_string();
+    assert!(matches!(err, StoreError::NewerSchema { .. }), "{err:?}");
+    assert!(message.contains("newer Koodesk"), "{message}");
+    assert!(
+        message.contains(&format!("before-schema-{latest}.sqlite3")),
+        "{message}"
+    );
+    assert_eq!(user_version(&path), latest + 1, "left as it is");
+}
+
+#[test]
+fn without_room_for_the_copy_the_old_database_is_not_updated() {
+    let latest = Store::open_in_memory()
+        .unwrap()
+        .status()
+        .unwrap()
+        .latest_schema_version;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE_NAME);
+    koodesk_store::create_at_schema(&path, latest - 2).unwrap();
+    // A file where the backups folder should be: the copy cannot be written.
+    std::fs::write(dir.path().join("backups"), b"not a folder").unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    let message = err.to_string();
+    assert!(message.contains("could not be written"), "{message}");
+    assert_eq!(user_version(&path), latest - 2, "still the old schema");
+    // Room again: it updates.
+    std::fs::remove_file(dir.path().join("backups")).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.status().unwrap().schema_version, latest);
+}
