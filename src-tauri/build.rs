@@ -61,6 +61,10 @@ fn main() {
         "send_test_alert",
         "autostart_state",
         "set_autostart",
+        "check_for_updates",
+        "install_update",
+        "update_settings",
+        "set_daily_update_check",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");

@@ -18,6 +18,8 @@ use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
 use crate::autostart::AutostartState;
+use crate::updates::{Installed, UpdateInfo};
+use koodesk_api::updates::UpdateSettings;
 use crate::events::{MarketplaceChanged, SettingsChanged};
 use crate::{dialogs, tray, Shell};
 
@@ -711,4 +713,35 @@ pub async fn autostart_state(app: AppHandle) -> Result<AutostartState, ApiError>
 #[specta::specta]
 pub async fn set_autostart(app: AppHandle, enabled: bool) -> Result<AutostartState, ApiError> {
     worker(move || crate::autostart::set(&app, enabled)).await
+}
+
+/// Asks the update manifest whether a newer Koodesk exists.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_for_updates(app: AppHandle) -> Result<Option<UpdateInfo>, ApiError> {
+    crate::updates::check(&app).await
+}
+
+/// Downloads, checks and installs the update the last check found (never while sending).
+#[tauri::command]
+#[specta::specta]
+pub async fn install_update(app: AppHandle) -> Result<Installed, ApiError> {
+    crate::updates::install(&app).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_settings(shell: State<'_, Shell>) -> Result<UpdateSettings, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || koodesk_api::updates::settings(&ctx)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_daily_update_check(
+    shell: State<'_, Shell>,
+    daily: bool,
+) -> Result<UpdateSettings, ApiError> {
+    let ctx = shell.ctx()?;
+    worker(move || koodesk_api::updates::set_daily(&ctx, daily)).await
 }

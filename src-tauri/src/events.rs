@@ -37,3 +37,14 @@ pub struct AlertsChanged {
 pub struct AlertOpened {
     pub target: koodesk_domain::alerts::Target,
 }
+
+/// An update is downloading: bytes so far, of the announced total.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct UpdateProgress {
+    pub downloaded: f64,
+    pub total: Option<f64>,
+}
+
+/// The daily check found a newer version.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct UpdateAvailable(pub crate::updates::UpdateInfo);

@@ -9,6 +9,7 @@ mod quit;
 mod shell;
 mod sync;
 mod tray;
+mod updates;
 mod window;
 
 use std::process::ExitCode;
@@ -87,6 +88,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::send_test_alert,
             commands::autostart_state,
             commands::set_autostart,
+            commands::check_for_updates,
+            commands::install_update,
+            commands::update_settings,
+            commands::set_daily_update_check,
         ])
         .events(collect_events![
             events::SettingsChanged,
@@ -94,7 +99,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::FlushRequested,
             events::SyncStatusChanged,
             events::AlertsChanged,
-            events::AlertOpened
+            events::AlertOpened,
+            events::UpdateProgress,
+            events::UpdateAvailable
         ])
         // Draft documents travel as JSON values; their numbers are JSON numbers in the webview
         // whatever Rust calls them. DTOs themselves never use 64-bit integers.
@@ -145,9 +152,11 @@ pub fn run() -> ExitCode {
         }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(autostart::plugin())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(bindings.invoke_handler())
         .manage(Shell::new(ctx, data.clone(), started))
         .manage(quit::Quitting::default())
+        .manage(updates::Pending::default())
         .setup(move |app| {
             bindings.mount_events(app);
             window::create_main(app.handle(), &data)?;
@@ -164,6 +173,7 @@ pub fn run() -> ExitCode {
             backup_in_background(app.handle());
             sync::start(app.handle());
             start_demo_marketplace(app.handle());
+            updates::start_daily(app.handle());
             Ok(())
         })
         .on_window_event(window::on_event)

@@ -47,6 +47,8 @@ export interface MockOptions {
   trayHost?: boolean;
   /** Changing the login item fails with this message (a read-only autostart folder). */
   autostartFails?: string;
+  /** What the update manifest offers (null: up to date), and how installing goes. */
+  update?: { info: Wire["check_for_updates"]; installFails?: string };
 }
 
 export async function installIpcMock(page: Page, opts: MockOptions = {}): Promise<void> {
@@ -91,6 +93,7 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
     };
     const unreadNow = () => alertList.filter((a) => !a.read).length;
     let startAtLogin = false;
+    let updateSettings: Wire["update_settings"] = { daily: false, last_checked: null };
     // Order actions queued from the order page, by order id.
     const queuedActions = new Map<string, NonNullable<Wire["list_orders"][number]["queued"]>>();
     // Accounts: the built-in Demo marketplace plus what the seller adds (keys are not kept).
@@ -478,6 +481,23 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         if (o.autostartFails) throw { code: "io", message: o.autostartFails };
         startAtLogin = Boolean(args.enabled);
         return { enabled: startAtLogin, in_tray: o.trayHost ?? true };
+      },
+      check_for_updates: (): Wire["check_for_updates"] => {
+        updateSettings = { ...updateSettings, last_checked: "2026-12-02T09:00:00Z" };
+        return o.update?.info ?? null;
+      },
+      install_update: (): Wire["install_update"] => {
+        const info = o.update?.info;
+        if (!info) throw { code: "update", message: "Look for updates first." };
+        emit("update-progress", { downloaded: 1048576, total: 4194304 });
+        if (o.update?.installFails) throw { code: "update", message: o.update.installFails };
+        emit("update-progress", { downloaded: 4194304, total: 4194304 });
+        return { version: info.version };
+      },
+      update_settings: (): Wire["update_settings"] => updateSettings,
+      set_daily_update_check: (args: Record<string, unknown>): Wire["set_daily_update_check"] => {
+        updateSettings = { ...updateSettings, daily: Boolean(args.daily) };
+        return updateSettings;
       },
       send_test_alert: (): Wire["send_test_alert"] => {
         const a: Wire["send_test_alert"] = {

@@ -99,3 +99,62 @@ test("start at login in 简体中文", async ({ page }) => {
   await page.goto("/#/settings");
   await expect(page.getByText("登录时启动 Koodesk（在托盘中）")).toBeVisible();
 });
+
+const UPDATE = {
+  version: "9.9.9",
+  current_version: "0.1.0",
+  notes: "Faster start.\nThe inbox groups orders by customer.",
+  date: "2026-12-01T00:00:00Z",
+};
+
+test("updates: checked on request, shown with their notes, installed only after asking", async ({ page }) => {
+  await installIpcMock(page, { update: { info: UPDATE } });
+  await page.goto("/#/settings");
+  await expect(page.getByTestId("update-available")).toHaveCount(0);
+  await page.getByTestId("update-check").click();
+  await expect(page.getByTestId("update-available")).toHaveText("Koodesk 9.9.9 is available (you have 0.1.0).");
+  await expect(page.getByTestId("update-notes")).toContainText("The inbox groups orders by customer.");
+  await expect(page.getByTestId("update-last")).toContainText("Last checked");
+  await page.getByTestId("update-install").click();
+  // Nothing is installed before the seller confirms.
+  let calls = await page.evaluate(() => (window as unknown as { __calls: { cmd: string }[] }).__calls);
+  expect(calls.filter((c) => c.cmd === "install_update")).toHaveLength(0);
+  await expect(page.getByText("its signature checked first")).toBeVisible();
+  await page.getByTestId("update-confirm").click();
+  await expect(page.getByTestId("update-installed")).toContainText("Koodesk 9.9.9 is installed");
+  calls = await page.evaluate(() => (window as unknown as { __calls: { cmd: string }[] }).__calls);
+  expect(calls.filter((c) => c.cmd === "install_update")).toHaveLength(1);
+
+  // The daily check is opt-in and remembered.
+  const daily = page.getByTestId("update-daily");
+  await expect(daily).not.toBeChecked();
+  await daily.check();
+  await page.goto("/#/products");
+  await page.goto("/#/settings");
+  await expect(page.getByTestId("update-daily")).toBeChecked();
+});
+
+test("updates: a refused artifact is said plainly and can be tried again", async ({ page }) => {
+  await installIpcMock(page, {
+    update: {
+      info: UPDATE,
+      installFails: "The update is signed with another key than Koodesk's; nothing was installed.",
+    },
+  });
+  await page.goto("/#/settings");
+  await page.getByTestId("update-check").click();
+  await page.getByTestId("update-install").click();
+  await page.getByTestId("update-confirm").click();
+  await expect(page.getByTestId("update-error")).toHaveText(
+    "The update is signed with another key than Koodesk's; nothing was installed.",
+  );
+  await expect(page.getByTestId("update-installed")).toHaveCount(0);
+  await expect(page.getByTestId("update-install")).toBeVisible();
+});
+
+test("updates: up to date", async ({ page }) => {
+  await installIpcMock(page, { update: { info: null } });
+  await page.goto("/#/settings");
+  await page.getByTestId("update-check").click();
+  await expect(page.getByTestId("update-none")).toContainText("is the newest version");
+});

@@ -25,6 +25,8 @@ pub enum ErrorCode {
     Keychain,
     /// The marketplace could not be reached or refused the request; the message says which.
     Marketplace,
+    /// Looking for, downloading, checking or installing an update failed; the message says which.
+    Update,
     /// A bug: something that should not happen.
     Internal,
 }

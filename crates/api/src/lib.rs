@@ -25,6 +25,7 @@ pub mod settings;
 pub mod support;
 pub mod sync;
 pub mod templates;
+pub mod updates;
 pub mod window;
 
 pub use context::Context;

@@ -29,6 +29,15 @@ impl Driver {
     /// Starts tauri-driver on a free port; every app it launches gets `KOODESK_DATA_DIR=data_dir`
     /// and XDG folders inside `home`, so nothing is written outside the test's temp dir.
     pub async fn start(data_dir: &Path, home: &Path) -> Result<Self> {
+        Self::start_with_env(data_dir, home, &[]).await
+    }
+
+    /// As [`Driver::start`], with more environment for the apps it launches (test seams).
+    pub async fn start_with_env(
+        data_dir: &Path,
+        home: &Path,
+        env: &[(&str, String)],
+    ) -> Result<Self> {
         let app = PathBuf::from(std::env::var_os("KOODESK_E2E_APP").context(
             "KOODESK_E2E_APP must name the koodesk-app binary (cargo xtask test sets it)",
         )?);
@@ -51,7 +60,8 @@ impl Driver {
             &native_port.to_string(),
         ])
         .env("KOODESK_REPORT_READY", "1")
-        .env("KOODESK_TEST_DIALOG_ANSWER", &dialog_answer);
+        .env("KOODESK_TEST_DIALOG_ANSWER", &dialog_answer)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())));
         let child = app_env(&mut cmd, data_dir, home)
             .spawn()
             .with_context(|| format!("starting {}", Path::new(&driver).display()))?;

@@ -107,6 +107,12 @@ export const commands = {
 	/**  Whether Koodesk starts at login, and where it goes then (the tray, else minimised). */
 	autostartState: () => typedError<AutostartState, ApiError_Serialize>(__TAURI_INVOKE("autostart_state")),
 	setAutostart: (enabled: boolean) => typedError<AutostartState, ApiError_Serialize>(__TAURI_INVOKE("set_autostart", { enabled })),
+	/**  Asks the update manifest whether a newer Koodesk exists. */
+	checkForUpdates: () => typedError<UpdateInfo_Serialize | null, ApiError_Serialize>(__TAURI_INVOKE("check_for_updates")),
+	/**  Downloads, checks and installs the update the last check found (never while sending). */
+	installUpdate: () => typedError<Installed, ApiError_Serialize>(__TAURI_INVOKE("install_update")),
+	updateSettings: () => typedError<UpdateSettings_Serialize, ApiError_Serialize>(__TAURI_INVOKE("update_settings")),
+	setDailyUpdateCheck: (daily: boolean) => typedError<UpdateSettings_Serialize, ApiError_Serialize>(__TAURI_INVOKE("set_daily_update_check", { daily })),
 };
 
 /** Events */
@@ -117,6 +123,8 @@ export const events = {
 	marketplaceChanged: makeEvent<MarketplaceChanged, MarketplaceChanged>("marketplace-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	syncStatusChanged: makeEvent<SyncStatusChanged_Serialize, SyncStatusChanged_Deserialize>("sync-status-changed"),
+	updateAvailable: makeEvent<UpdateAvailable_Serialize, UpdateAvailable_Deserialize>("update-available"),
+	updateProgress: makeEvent<UpdateProgress_Serialize, UpdateProgress_Deserialize>("update-progress"),
 };
 
 /* Types */
@@ -565,6 +573,8 @@ export type ErrorCode =
 "keychain" | 
 /**  The marketplace could not be reached or refused the request; the message says which. */
 "marketplace" | 
+/**  Looking for, downloading, checking or installing an update failed; the message says which. */
+"update" | 
 /**  A bug: something that should not happen. */
 "internal";
 
@@ -638,6 +648,11 @@ export type GeneratedTemplate = {
 	lang: string,
 	file_name: string,
 	sha256: string,
+};
+
+/**  What installing did. */
+export type Installed = {
+	version: string,
 };
 
 /**  A language the UI is complete in. */
@@ -1257,6 +1272,72 @@ export type ThreeWay_Serialize = {
 	live: Value | null,
 	/**  A price or billing field: the seller's customers pay by it. */
 	pricing: boolean,
+};
+
+/**  The daily check found a newer version. */
+export type UpdateAvailable = UpdateAvailable_Serialize | UpdateAvailable_Deserialize;
+
+/**  The daily check found a newer version. */
+export type UpdateAvailable_Deserialize = UpdateInfo_Deserialize;
+
+/**  The daily check found a newer version. */
+export type UpdateAvailable_Serialize = UpdateInfo_Serialize;
+
+/**  A newer version, as the Settings page shows it. */
+export type UpdateInfo = UpdateInfo_Serialize | UpdateInfo_Deserialize;
+
+/**  A newer version, as the Settings page shows it. */
+export type UpdateInfo_Deserialize = {
+	version: string,
+	current_version: string,
+	/**  The release notes. */
+	notes?: string | null,
+	/**  When it was published (RFC 3339), if the manifest says. */
+	date?: string | null,
+};
+
+/**  A newer version, as the Settings page shows it. */
+export type UpdateInfo_Serialize = {
+	version: string,
+	current_version: string,
+	/**  The release notes. */
+	notes: string | null,
+	/**  When it was published (RFC 3339), if the manifest says. */
+	date: string | null,
+};
+
+/**  An update is downloading: bytes so far, of the announced total. */
+export type UpdateProgress = UpdateProgress_Serialize | UpdateProgress_Deserialize;
+
+/**  An update is downloading: bytes so far, of the announced total. */
+export type UpdateProgress_Deserialize = {
+	downloaded: number | null,
+	total?: number | null,
+};
+
+/**  An update is downloading: bytes so far, of the announced total. */
+export type UpdateProgress_Serialize = {
+	downloaded: number | null,
+	total: number | null,
+};
+
+/**  The seller's choices about updates. */
+export type UpdateSettings = UpdateSettings_Serialize | UpdateSettings_Deserialize;
+
+/**  The seller's choices about updates. */
+export type UpdateSettings_Deserialize = {
+	/**  Look for a newer version once a day (opt-in). */
+	daily: boolean,
+	/**  When Koodesk last looked (RFC 3339), whoever asked. */
+	last_checked?: string | null,
+};
+
+/**  The seller's choices about updates. */
+export type UpdateSettings_Serialize = {
+	/**  Look for a newer version once a day (opt-in). */
+	daily: boolean,
+	/**  When Koodesk last looked (RFC 3339), whoever asked. */
+	last_checked: string | null,
 };
 
 /**

@@ -56,11 +56,15 @@ import {
   type AlertKind,
   type Target as AlertTarget,
   type AutostartState,
+  type UpdateInfo_Serialize as UpdateInfo,
+  type UpdateSettings_Serialize as UpdateSettings,
 } from "./bindings";
 import type { Attachment, DraftDocument, RequestForm, SupportInfo } from "./formats";
 
 export type {
   AutostartState,
+  UpdateInfo,
+  UpdateSettings,
   AlertView,
   AlertSettings,
   AlertKind,
@@ -238,6 +242,15 @@ export const backend = {
   /** Whether Koodesk starts at login, and where it goes then. */
   autostartState: () => call(commands.autostartState()),
   setAutostart: (enabled: boolean) => call(commands.setAutostart(enabled)),
+  /** Asks the update manifest for a newer version (null: up to date). */
+  checkForUpdates: () => call(commands.checkForUpdates()),
+  /** Downloads, checks the signature of, and installs the update the last check found. */
+  installUpdate: () => call(commands.installUpdate()),
+  updateSettings: () => call(commands.updateSettings()),
+  setDailyUpdateCheck: (daily: boolean) => call(commands.setDailyUpdateCheck(daily)),
+  onUpdateProgress: (cb: (downloaded: number, total: number | null) => void) =>
+    events.updateProgress.listen((e) => cb(e.payload.downloaded ?? 0, e.payload.total ?? null)),
+  onUpdateAvailable: (cb: (u: UpdateInfo) => void) => events.updateAvailable.listen((e) => cb(e.payload)),
   onAlertsChanged: (cb: (unread: number) => void) => events.alertsChanged.listen((e) => cb(e.payload.unread)),
   /** The seller clicked an alert in the system: show what it is about. */
   onAlertOpened: (cb: (target: AlertTarget) => void) => events.alertOpened.listen((e) => cb(e.payload.target)),
