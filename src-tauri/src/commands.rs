@@ -18,14 +18,15 @@ use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
 use crate::autostart::AutostartState;
-use crate::updates::{Installed, UpdateInfo};
-use koodesk_api::updates::UpdateSettings;
 use crate::events::{MarketplaceChanged, SettingsChanged};
+use crate::updates::{Installed, UpdateInfo};
 use crate::{dialogs, tray, Shell};
+use koodesk_api::updates::UpdateSettings;
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_settings(shell: State<'_, Shell>) -> Result<Settings, ApiError> {
+    crate::startup::mark("first call from the page");
     let ctx = shell.ctx()?;
     worker(move || settings::get_settings(&ctx)).await
 }
@@ -56,13 +57,15 @@ pub async fn app_info(shell: State<'_, Shell>) -> Result<AppInfo, ApiError> {
     worker(move || Ok(settings::app_info(&ctx))).await
 }
 
-/// The UI calls this once its first page is interactive.
+/// The UI calls this once its first page is interactive (painted, with its data, taking input).
 #[tauri::command]
 #[specta::specta]
-pub fn ui_ready(shell: State<'_, Shell>) {
+pub fn ui_ready(app: AppHandle, shell: State<'_, Shell>) {
     let ms = shell.started().elapsed().as_millis();
     tracing::info!(ms, "ui ready");
-    if std::env::var_os("KOODESK_REPORT_READY").is_some() {
+    let report = std::env::var_os("KOODESK_REPORT_READY").is_some();
+    crate::startup::interactive(&app, report);
+    if report {
         // Read by `cargo xtask bench` and the E2E harness.
         println!("KOODESK_READY {ms}");
     }

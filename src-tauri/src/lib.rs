@@ -7,6 +7,7 @@ mod dialogs;
 mod events;
 mod quit;
 mod shell;
+mod startup;
 mod sync;
 mod tray;
 mod updates;
@@ -111,6 +112,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
 /// Starts the app; returns when the last window closes or the seller quits.
 pub fn run() -> ExitCode {
     let started = Instant::now();
+    startup::begin(started);
     let data = match DataDir::resolve().and_then(|d| d.ensure().map(|()| d)) {
         Ok(d) => d,
         Err(e) => {
@@ -126,6 +128,7 @@ pub fn run() -> ExitCode {
         }
     };
     tracing::info!(version = koodesk_api::VERSION, data_dir = %data.root().display(), "starting");
+    startup::mark("data folder and log");
 
     // A damaged database must not stop the window from opening: the UI shows the error instead.
     let ctx = Context::open(data.clone());
@@ -138,6 +141,7 @@ pub fn run() -> ExitCode {
         }
         Err(e) => tracing::error!(error = %e, "the database could not be opened"),
     }
+    startup::mark("database open and checked");
 
     let bindings = specta_builder();
     let app = tauri::Builder::default()
@@ -158,22 +162,19 @@ pub fn run() -> ExitCode {
         .manage(quit::Quitting::default())
         .manage(updates::Pending::default())
         .setup(move |app| {
+            startup::mark("plugins ready");
             bindings.mount_events(app);
             window::create_main(app.handle(), &data)?;
-            let tray = tray::create(app.handle());
-            if let Err(e) = &tray {
-                // No tray host (some Linux desktops, Xvfb): the app works without one.
-                tracing::warn!(error = %e, "no tray icon");
-            }
-            let start = autostart::start_mode(std::env::args_os(), || {
-                tray.is_ok() && tray::has_tray(app.handle())
-            });
+            startup::mark("window created");
+            // The tray is there from the start: closing the window early must hide it, not quit.
+            let tray = create_tray(app.handle());
+            startup::mark("tray created");
+            let start =
+                autostart::start_mode(std::env::args_os(), || tray && tray::has_tray(app.handle()));
             autostart::apply(app.handle(), start);
             quit::on_session_end(app.handle());
-            backup_in_background(app.handle());
-            sync::start(app.handle());
-            start_demo_marketplace(app.handle());
-            updates::start_daily(app.handle());
+            startup::defer_background(app.handle());
+            startup::mark("set-up done");
             Ok(())
         })
         .on_window_event(window::on_event)
@@ -200,6 +201,26 @@ pub fn run() -> ExitCode {
     });
     tracing::info!(code, "quit");
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn create_tray(app: &tauri::AppHandle) -> bool {
+    match tray::create(app) {
+        Ok(()) => true,
+        Err(e) => {
+            // No tray host (some Linux desktops, Xvfb): the app works without one.
+            tracing::warn!(error = %e, "no tray icon");
+            false
+        }
+    }
+}
+
+/// What waits until the first page is interactive (`startup`): the Demo marketplace, the sync
+/// engine, the daily backup and the update check.
+pub(crate) fn start_background(app: &tauri::AppHandle) {
+    start_demo_marketplace(app);
+    sync::start(app);
+    backup_in_background(app);
+    updates::start_daily(app);
 }
 
 /// Starts the embedded Demo marketplace (`koodesk_api::demo`) off the start-up path, and keeps it

@@ -91,7 +91,9 @@ fn updater(app: &AppHandle) -> Result<tauri_plugin_updater::Updater, ApiError> {
     if let Some(exe) = seam("KOODESK_UPDATE_EXE") {
         builder = builder.executable_path(exe);
     }
-    builder.build().map_err(|e| failed(format!("Updates are not available: {e}")))
+    builder
+        .build()
+        .map_err(|e| failed(format!("Updates are not available: {e}")))
 }
 
 /// Asks the update manifest whether a newer version exists.
@@ -107,14 +109,18 @@ pub async fn check(app: &AppHandle) -> Result<Option<UpdateInfo>, ApiError> {
         version: u.version.clone(),
         current_version: u.current_version.clone(),
         notes: u.body.clone(),
-        date: u
-            .date
-            .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok()),
+        date: u.date.and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        }),
     });
     if let Some(i) = &info {
         tracing::info!(version = %i.version, "an update is available");
     }
-    *app.state::<Pending>().0.lock().unwrap_or_else(|p| p.into_inner()) = found;
+    *app.state::<Pending>()
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = found;
     Ok(info)
 }
 
@@ -165,7 +171,10 @@ pub async fn install(app: &AppHandle) -> Result<Installed, ApiError> {
         .await
         .map_err(|e| failed(e.to_string()))?
         .map_err(|e| failed(format!("The update could not be installed: {e}")))?;
-    *app.state::<Pending>().0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    *app.state::<Pending>()
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = None;
     tracing::info!(%version, "update installed");
     Ok(Installed { version })
 }
@@ -243,7 +252,11 @@ pub async fn download(
         let chunk = tokio::time::timeout(left.min(limits.stall), response.chunk())
             .await
             .map_err(|_| failed("The update stopped arriving; nothing was installed."))?
-            .map_err(|e| failed(format!("The download broke off ({e}); nothing was installed.")))?;
+            .map_err(|e| {
+                failed(format!(
+                    "The download broke off ({e}); nothing was installed."
+                ))
+            })?;
         let Some(chunk) = chunk else { break };
         if bytes.len() as u64 + chunk.len() as u64 > limits.max_bytes {
             return Err(too_big());
@@ -252,7 +265,9 @@ pub async fn download(
         progress(bytes.len() as u64, total);
     }
     if total.is_some_and(|t| t != bytes.len() as u64) {
-        return Err(failed("The update arrived incomplete; nothing was installed."));
+        return Err(failed(
+            "The update arrived incomplete; nothing was installed.",
+        ));
     }
     Ok(bytes)
 }
@@ -279,9 +294,9 @@ pub fn verify(
         .and_then(|text| minisign_verify::Signature::decode(&text).ok())
         .ok_or_else(|| failed("The update's signature is unreadable; nothing was installed."))?;
     key.verify(bytes, &signature, false).map_err(|e| match e {
-        minisign_verify::Error::UnexpectedKeyId => failed(
-            "The update is signed with another key than Koodesk's; nothing was installed.",
-        ),
+        minisign_verify::Error::UnexpectedKeyId => {
+            failed("The update is signed with another key than Koodesk's; nothing was installed.")
+        }
         minisign_verify::Error::InvalidSignature => failed(
             "The update does not match its signature (it was changed after it was signed); \
              nothing was installed.",
@@ -322,7 +337,10 @@ mod tests {
 
     fn key() -> Key {
         let kp = minisign::KeyPair::generate_unencrypted_keypair().expect("key pair");
-        Key { pk: kp.pk, sk: kp.sk }
+        Key {
+            pk: kp.pk,
+            sk: kp.sk,
+        }
     }
 
     impl Key {
@@ -353,7 +371,11 @@ mod tests {
         let mut tampered = artifact.clone();
         tampered[3] ^= 1;
         let e = verify(&tampered, &good, &ours.public(), "9.9.9").expect_err("tampered");
-        assert!(e.message.contains("changed after it was signed"), "{}", e.message);
+        assert!(
+            e.message.contains("changed after it was signed"),
+            "{}",
+            e.message
+        );
 
         let other = theirs.sign(&artifact, "timestamp:1\tfile:koodesk.deb\tversion:9.9.9");
         let e = verify(&artifact, &other, &ours.public(), "9.9.9").expect_err("other key");
@@ -391,7 +413,9 @@ mod tests {
                 }
             }
         });
-        format!("http://127.0.0.1:{port}/koodesk.deb").parse().expect("url")
+        format!("http://127.0.0.1:{port}/koodesk.deb")
+            .parse()
+            .expect("url")
     }
 
     fn ok_head(len: usize) -> String {
@@ -419,15 +443,23 @@ mod tests {
         assert_eq!(seen.last(), Some(&(40_000, Some(40_000))));
 
         // Announced too big: refused before reading.
-        let e = download(&serve(ok_head(1 << 30), vec![], Duration::ZERO), &limits, |_, _| {})
-            .await
-            .expect_err("too big");
+        let e = download(
+            &serve(ok_head(1 << 30), vec![], Duration::ZERO),
+            &limits,
+            |_, _| {},
+        )
+        .await
+        .expect_err("too big");
         assert!(e.message.contains("larger than"), "{}", e.message);
         // Not announced, and endless: stopped at the limit.
         let endless = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_owned();
-        let e = download(&serve(endless, vec![7; 200_000], Duration::ZERO), &limits, |_, _| {})
-            .await
-            .expect_err("endless");
+        let e = download(
+            &serve(endless, vec![7; 200_000], Duration::ZERO),
+            &limits,
+            |_, _| {},
+        )
+        .await
+        .expect_err("endless");
         assert!(e.message.contains("larger than"), "{}", e.message);
         // A trickle that stalls.
         let e = download(

@@ -17,6 +17,8 @@ use crate::setup::{self, Purpose};
 use crate::sh::{self, cargo, step};
 
 const RUNS: usize = 5;
+/// Drafts in the data folder Koodesk starts on.
+const SEEDED_DRAFTS: usize = 200;
 const IDLE: Duration = Duration::from_secs(5);
 
 /// One line of the table: a measurement and its baseline from the same run.
@@ -28,7 +30,9 @@ pub struct Row {
     pub unit: &'static str,
 }
 
-pub fn run() -> Result<()> {
+pub fn run(args: &[String]) -> Result<()> {
+    // `cargo xtask bench startup`: only the start-up, memory and size rows.
+    let only_startup = args.iter().any(|a| a == "startup");
     if cfg!(target_os = "linux")
         && std::env::var_os("DISPLAY").is_none()
         && std::env::var_os("KOODESK_BENCH_INNER").is_none()
@@ -46,6 +50,7 @@ pub fn run() -> Result<()> {
                 ])
                 .arg(exe)
                 .arg("bench")
+                .args(args)
                 .env("KOODESK_BENCH_INNER", "1"),
         );
     }
@@ -67,17 +72,35 @@ pub fn run() -> Result<()> {
         "sync-bench",
     ]))?;
     let release = crate::target_dir().join("release");
-    let mut rows = drafts_store(&release.join("store-bench"))?;
-    step("templates: a 200-field form, beside openpyxl and python-docx");
-    rows.extend(bench_rows(
-        Command::new(release.join("template-bench")).env("KOODESK_PYTHON", setup::python_path()),
-    )?);
-    step("sync: the outbox drained against raw signed requests to the same sandbox");
-    rows.extend(bench_rows(&mut Command::new(release.join("sync-bench")))?);
-    rows.extend(startup_and_memory(
+    let mut rows = Vec::new();
+    if !only_startup {
+        rows.extend(drafts_store(&release.join("store-bench"))?);
+        step("templates: a 200-field form, beside openpyxl and python-docx");
+        rows.extend(bench_rows(
+            Command::new(release.join("template-bench"))
+                .env("KOODESK_PYTHON", setup::python_path()),
+        )?);
+        step("sync: the outbox drained against raw signed requests to the same sandbox");
+        rows.extend(bench_rows(&mut Command::new(release.join("sync-bench")))?);
+    }
+    step(&format!(
+        "a data folder with {SEEDED_DRAFTS} drafts to start on"
+    ));
+    let seeded = std::env::temp_dir().join(format!("koodesk-bench-seed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&seeded);
+    sh::run(
+        Command::new(release.join("store-bench"))
+            .arg("--seed")
+            .arg(&seeded)
+            .arg(SEEDED_DRAFTS.to_string()),
+    )?;
+    let measured = startup_and_memory(
         &release.join("koodesk-app"),
         &release.join("bare-tauri"),
-    )?);
+        &seeded,
+    );
+    let _ = std::fs::remove_dir_all(&seeded);
+    rows.extend(measured?);
     rows.extend(sizes(&release));
     print_table(&rows);
     Ok(())
@@ -160,21 +183,47 @@ fn parse_rows(text: &str) -> Vec<Row> {
         .collect()
 }
 
-fn startup_and_memory(koodesk: &Path, bare: &Path) -> Result<Vec<Row>> {
+fn startup_and_memory(koodesk: &Path, bare: &Path, seeded: &Path) -> Result<Vec<Row>> {
     step(&format!(
         "start-up and idle memory, {RUNS} runs each after one warm-up"
     ));
     let mut k = Vec::new();
     let mut b = Vec::new();
-    launch(koodesk)?; // warm the page cache for both before measuring
-    launch(bare)?;
+    let mut traces: Vec<Trace> = Vec::new();
+    launch(koodesk, Some(seeded))?; // warm the page cache for both before measuring
+    launch(bare, None)?;
     for i in 0..RUNS {
-        k.push(launch(koodesk)?);
-        b.push(launch(bare)?);
-        println!("    run {}: koodesk {:?}  bare {:?}", i + 1, k[i], b[i]);
+        let (ready, pss, trace) = launch(koodesk, Some(seeded))?;
+        let (bready, bpss, _) = launch(bare, None)?;
+        println!(
+            "    run {}: koodesk {ready:.0} ms {pss:.0} MiB  bare {bready:.0} ms {bpss:.0} MiB",
+            i + 1
+        );
+        k.push((ready, pss));
+        b.push((bready, bpss));
+        traces.push(trace);
     }
     let med = |v: &[(f64, f64)], f: fn(&(f64, f64)) -> f64| median(v.iter().map(f).collect());
-    Ok(vec![
+    let bare_ready = med(&b, |s| s.0);
+    // The trace: each milestone's median time since the app's `run` began, beside the bare
+    // window's whole start-up.
+    let mut rows: Vec<Row> = Vec::new();
+    if let Some(first) = traces.first() {
+        for (name, _) in first {
+            let times: Vec<f64> = traces
+                .iter()
+                .filter_map(|t| t.iter().find(|(n, _)| n == name).map(|(_, ms)| *ms))
+                .collect();
+            rows.push(Row {
+                metric: format!("  start-up trace: {name} (ms)"),
+                koodesk: median(times),
+                baseline: bare_ready,
+                baseline_name: "bare: whole start".into(),
+                unit: "ms",
+            });
+        }
+    }
+    rows.extend(vec![
         Row {
             metric: "process start → interactive page (ms, median)".into(),
             koodesk: med(&k, |s| s.0),
@@ -192,12 +241,13 @@ fn startup_and_memory(koodesk: &Path, bare: &Path) -> Result<Vec<Row>> {
             baseline_name: "bare Tauri 2".into(),
             unit: "MiB",
         },
-    ])
+    ]);
+    Ok(rows)
 }
 
-/// Starts `bin`, waits for its `KOODESK_READY` line, idles, measures PSS, stops it.
-/// Returns (milliseconds to ready, MiB PSS).
-fn launch(bin: &Path) -> Result<(f64, f64)> {
+/// Starts `bin` (on a copy of `seeded` as its data folder), waits for its `KOODESK_READY` line,
+/// idles, measures PSS, stops it. Returns (milliseconds to ready, MiB PSS, the start-up trace).
+fn launch(bin: &Path, seeded: Option<&Path>) -> Result<(f64, f64, Trace)> {
     let tmp = std::env::temp_dir().join(format!(
         "koodesk-bench-{}-{}",
         std::process::id(),
@@ -207,6 +257,14 @@ fn launch(bin: &Path) -> Result<(f64, f64)> {
     std::fs::create_dir_all(tmp.join("xdg/cache"))?;
     std::fs::create_dir_all(tmp.join("xdg/data"))?;
     std::fs::create_dir_all(tmp.join("xdg/config"))?;
+    if let Some(seeded) = seeded {
+        sh::run(
+            Command::new("cp")
+                .arg("-r")
+                .arg(seeded)
+                .arg(tmp.join("data")),
+        )?;
+    }
     let started = Instant::now();
     let mut child = Command::new(bin)
         .env("KOODESK_DATA_DIR", tmp.join("data"))
@@ -220,10 +278,16 @@ fn launch(bin: &Path) -> Result<(f64, f64)> {
         .with_context(|| format!("starting {}", bin.display()))?;
     let stdout = child.stdout.take().context("no stdout")?;
     let (tx, rx) = mpsc::channel();
+    let trace = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = trace.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             if line.starts_with("KOODESK_READY") {
                 let _ = tx.send(Instant::now());
+            } else if let Some(mark) = parse_trace(&line) {
+                if let Ok(mut t) = kept.lock() {
+                    t.push(mark);
+                }
             }
         }
     });
@@ -239,7 +303,18 @@ fn launch(bin: &Path) -> Result<(f64, f64)> {
     stop_tree(child.id());
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&tmp);
-    Ok((ready.as_secs_f64() * 1000.0, pss_kib as f64 / 1024.0))
+    let trace = trace.lock().map(|t| t.clone()).unwrap_or_default();
+    Ok((ready.as_secs_f64() * 1000.0, pss_kib as f64 / 1024.0, trace))
+}
+
+/// Start-up milestones: (name, ms since the app's `run` began).
+type Trace = Vec<(String, f64)>;
+
+/// `KOODESK_TRACE 12.5 window created` → ("window created", 12.5).
+fn parse_trace(line: &str) -> Option<(String, f64)> {
+    let rest = line.strip_prefix("KOODESK_TRACE ")?;
+    let (ms, name) = rest.split_once(' ')?;
+    Some((name.to_owned(), ms.parse().ok()?))
 }
 
 /// The pid and all its descendants, from /proc.
@@ -337,6 +412,16 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].metric, "search p95 (ms)");
         assert_eq!((rows[0].koodesk, rows[0].baseline), (1.5, 0.75));
+    }
+
+    #[test]
+    fn trace_lines_are_read_as_milestones() {
+        assert_eq!(
+            parse_trace("KOODESK_TRACE 12.5 window created"),
+            Some(("window created".to_owned(), 12.5))
+        );
+        assert_eq!(parse_trace("KOODESK_TRACE x window"), None);
+        assert_eq!(parse_trace("KOODESK_READY 40"), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 use crate::setup::{self, Purpose};
-use crate::sh::{self, cmd, step};
+use crate::sh::{self, cargo, cmd, step};
 
 const PACKAGE: &str = "koodesk";
 
@@ -45,24 +45,39 @@ pub fn build() -> Result<Packages> {
     setup::build_ui()?;
     let keys = signing_keys(&cli)?;
 
-    step("release build and packages (tauri build --bundles deb,rpm)");
+    // One release build of the app and the bare window together (what `cargo xtask bench`
+    // builds too, so the two share it), with the config overlay embedded; then Tauri's bundler
+    // packages each without building again.
+    step("release build: koodesk-app and the bare Tauri window");
+    let overlay_json = std::fs::read_to_string(&keys.overlay)?;
+    sh::run(
+        cargo(&[
+            "build",
+            "--release",
+            "-p",
+            "koodesk-app",
+            "-p",
+            "bare-tauri",
+        ])
+        .env("TAURI_CONFIG", overlay_json.trim()),
+    )?;
     let bundle_dir = crate::target_dir().join("release/bundle");
     let _ = std::fs::remove_dir_all(&bundle_dir);
-    let mut build = Command::new("node");
-    build
+    step("packages: Koodesk (tauri bundle --bundles deb,rpm), signed for the updater");
+    let mut bundle = Command::new("node");
+    bundle
         .arg(&cli)
-        .args(["build", "--ci", "--bundles", "deb,rpm", "--config"])
+        .args(["bundle", "--bundles", "deb,rpm", "--config"])
         .arg(&keys.overlay)
         .current_dir(crate::root())
         .env("TAURI_SIGNING_PRIVATE_KEY", &keys.private)
         .env("TAURI_SIGNING_PRIVATE_KEY_PASSWORD", &keys.password);
-    sh::run(&mut build)?;
-
+    sh::run(&mut bundle)?;
     // The baseline's packages, for `cargo xtask bench`: a bare Tauri 2 window, same bundler.
-    step("the bare Tauri window's packages (the baseline for sizes)");
+    step("packages: the bare Tauri window (the baseline for sizes)");
     let mut bare = Command::new("node");
     bare.arg(&cli)
-        .args(["build", "--ci", "--bundles", "deb,rpm", "--config"])
+        .args(["bundle", "--bundles", "deb,rpm", "--config"])
         .arg(r#"{"bundle":{"active":true}}"#)
         .current_dir(crate::root().join("bench/bare-tauri"));
     sh::run(&mut bare)?;

@@ -16,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run       install what is missing, build the UI and the app, and open Koodesk
   test      install what is missing, then fmt, UI lint, clippy, svelte-check and every test
-  bench     start-up time and idle memory against a bare Tauri window (Linux, Xvfb)
+  bench     every measurement beside its baseline; `bench startup`: start-up (with its
+            trace), idle memory and sizes against a bare Tauri window (Linux, Xvfb)
   soak      the long trials: 500 kill -9 trials of the editor's saves, 200 of the sync
             engine's drain, the hostile corpus
   bundle    the release app and its .deb and .rpm (Tauri's bundler); --check installs the
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => setup::run_app(),
         Some("test") => test::run(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("soak") => test::soak(),
         Some("bindings") => test::update_bindings(),
         Some("bundle") => bundle::run(&args[1..]),

@@ -95,9 +95,9 @@ fn product(rng: &mut Rng, i: usize) -> Product {
     p
 }
 
-fn fill(store: &mut Store, ctx_rules_counts: impl Fn(&DraftDocument) -> (u32, u32)) {
+fn fill(store: &mut Store, count: usize, ctx_rules_counts: impl Fn(&DraftDocument) -> (u32, u32)) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    for i in 0..DRAFTS {
+    for i in 0..count {
         let doc = DraftDocument::release(product(&mut rng, i));
         let (errors, warnings) = ctx_rules_counts(&doc);
         let p = &doc.product;
@@ -372,7 +372,34 @@ fn orders_inbox(ctx: &Context, raw: &rusqlite::Connection) {
     );
 }
 
+/// `store-bench --seed DIR N`: a data folder at DIR holding N linted drafts (what `cargo xtask
+/// bench` starts the app on).
+fn seed(dir: &std::path::Path, count: usize) {
+    let ctx = Context::open(DataDir::at(dir)).unwrap_or_else(|e| {
+        eprintln!("store-bench: {e}");
+        std::process::exit(2)
+    });
+    let rules = ctx.rules().clone();
+    let support = koodesk_domain::support::SupportInfo::default();
+    let mut store = ctx.store().unwrap_or_else(|e| {
+        eprintln!("store-bench: {e}");
+        std::process::exit(2)
+    });
+    fill(&mut store, count, |d| {
+        let f = koodesk_domain::lint::lint(d, &support, &rules);
+        let (e, w) = koodesk_domain::lint::counts(&f);
+        (e as u32, w as u32)
+    });
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, dir, count] = args.as_slice() {
+        if flag == "--seed" {
+            seed(std::path::Path::new(dir), count.parse().unwrap_or(200));
+            return;
+        }
+    }
     let dir = tempfile::tempdir().unwrap_or_else(|e| {
         eprintln!("store-bench: {e}");
         std::process::exit(2)
@@ -390,7 +417,7 @@ fn main() {
             eprintln!("store-bench: {e}");
             std::process::exit(2)
         });
-        fill(&mut store, |d| {
+        fill(&mut store, DRAFTS, |d| {
             let f = koodesk_domain::lint::lint(d, &support, &rules);
             let (e, w) = koodesk_domain::lint::counts(&f);
             (e as u32, w as u32)

@@ -53,8 +53,8 @@ pub fn daily_due(s: &UpdateSettings, now: time::OffsetDateTime) -> bool {
 }
 
 fn save(ctx: &Context, s: &UpdateSettings) -> Result<(), ApiError> {
-    let json = serde_json::to_string(s)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let json =
+        serde_json::to_string(s).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     ctx.store()?.set_setting_quietly(SETTINGS_KEY, &json)?;
     Ok(())
 }
@@ -98,7 +98,10 @@ mod tests {
         s.last_checked = at(now - time::Duration::hours(24));
         assert!(daily_due(&s, now));
         s.last_checked = Some("not a time".into());
-        assert!(daily_due(&s, now), "an unreadable time does not stop the check");
+        assert!(
+            daily_due(&s, now),
+            "an unreadable time does not stop the check"
+        );
     }
 
     #[test]
@@ -112,7 +115,11 @@ mod tests {
         may_install(&ctx).expect("nothing waits");
         crate::sync::submit_support(&ctx).expect("queued");
         let refused = may_install(&ctx).expect_err("one call waits, online");
-        assert!(refused.message.contains("sending 1 item"), "{}", refused.message);
+        assert!(
+            refused.message.contains("sending 1 item"),
+            "{}",
+            refused.message
+        );
         // Offline, what waits stays in the database: installing is fine.
         ctx.store()
             .expect("store")

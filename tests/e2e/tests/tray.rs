@@ -67,6 +67,25 @@ async fn closing_hides_to_the_tray_where_there_is_one_and_says_so_once() -> anyh
     Ok(())
 }
 
+/// Clicks "Start Koodesk at login" once it can be clicked, and waits until the page shows it
+/// `on` (the system's answer came back).
+async fn toggle_login(c: &fantoccini::Client, on: bool) -> anyhow::Result<()> {
+    let css = "[data-testid=start-at-login]";
+    let ready = |want: bool| async move {
+        for _ in 0..200 {
+            let el = wait_for(c, css).await?;
+            if el.is_enabled().await? && el.is_selected().await? == want {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("the start-at-login box did not settle at {want}")
+    };
+    ready(!on).await?;
+    click(c, css).await?;
+    ready(on).await
+}
+
 /// The login item the system runs (`$HOME/.config/autostart/Koodesk.desktop`), if there is one.
 fn login_item(home: &std::path::Path) -> Option<String> {
     std::fs::read_to_string(home.join(".config/autostart/Koodesk.desktop")).ok()
@@ -106,11 +125,11 @@ async fn a_start_at_login_stays_in_the_tray_and_alerts_from_there() -> anyhow::R
     )
     .await?;
     assert!(login_item(&home).is_none());
-    click(&c, "[data-testid=start-at-login]").await?;
+    toggle_login(&c, true).await?;
     wait_login_item(&home, true).await?;
-    click(&c, "[data-testid=start-at-login]").await?;
+    toggle_login(&c, false).await?;
     wait_login_item(&home, false).await?;
-    click(&c, "[data-testid=start-at-login]").await?;
+    toggle_login(&c, true).await?;
     let item = wait_login_item(&home, true).await?.unwrap_or_default();
     let exec = item
         .lines()

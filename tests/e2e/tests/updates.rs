@@ -57,7 +57,11 @@ fn serve(release: Arc<Mutex<Release>>) -> anyhow::Result<String> {
             let mut s = stream;
             let mut req = [0u8; 4096];
             let n = s.read(&mut req).unwrap_or(0);
-            let line = String::from_utf8_lossy(&req[..n]).lines().next().unwrap_or("").to_owned();
+            let line = String::from_utf8_lossy(&req[..n])
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned();
             let now = release.lock().map(|r| r.clone()).unwrap_or_default();
             let (kind, body) = if line.contains("/latest.json") {
                 let manifest = serde_json::json!({
@@ -123,11 +127,22 @@ async fn updates_are_found_and_only_the_rightly_signed_artifact_is_installed() -
     wait_for(&c, "nav a[data-page=products]").await?;
     click(&c, "nav a[data-page=settings]").await?;
     click(&c, "[data-testid=update-check]").await?;
-    wait_text_contains(&c, "[data-testid=update-available]", "Koodesk 9.9.9 is available").await?;
-    wait_text_contains(&c, "[data-testid=update-notes]", "groups orders by customer").await?;
+    wait_text_contains(
+        &c,
+        "[data-testid=update-available]",
+        "Koodesk 9.9.9 is available",
+    )
+    .await?;
+    wait_text_contains(
+        &c,
+        "[data-testid=update-notes]",
+        "groups orders by customer",
+    )
+    .await?;
     screenshot(&c, "update-available").await?;
 
-    let untouched = || std::fs::read(&installed).unwrap_or_default() == b"the installed Koodesk 0.1.0";
+    let untouched =
+        || std::fs::read(&installed).unwrap_or_default() == b"the installed Koodesk 0.1.0";
     let install = |expect: &'static str| {
         let c = c.clone();
         async move {
@@ -148,7 +163,10 @@ async fn updates_are_found_and_only_the_rightly_signed_artifact_is_installed() -
     click(&c, "[data-testid=update-check]").await?;
     wait_for(&c, "[data-testid=update-install]").await?;
     install("signed with another key").await?;
-    assert!(untouched(), "an artifact signed with another key installed nothing");
+    assert!(
+        untouched(),
+        "an artifact signed with another key installed nothing"
+    );
 
     // 3. Signed with the build's key: installed.
     *release.lock().expect("lock") = Release {
@@ -159,13 +177,21 @@ async fn updates_are_found_and_only_the_rightly_signed_artifact_is_installed() -
     wait_for(&c, "[data-testid=update-install]").await?;
     click(&c, "[data-testid=update-install]").await?;
     click(&c, "[data-testid=update-confirm]").await?;
-    if let Err(e) =
-        wait_text_contains(&c, "[data-testid=update-installed]", "Koodesk 9.9.9 is installed").await
+    if let Err(e) = wait_text_contains(
+        &c,
+        "[data-testid=update-installed]",
+        "Koodesk 9.9.9 is installed",
+    )
+    .await
     {
         let said = koodesk_e2e::wait_text(&c, "[data-testid=update-error]").await;
         anyhow::bail!("{e}; the page says: {said:?}");
     }
-    assert_eq!(std::fs::read(&installed)?, artifact, "the new version is in place");
+    assert_eq!(
+        std::fs::read(&installed)?,
+        artifact,
+        "the new version is in place"
+    );
     screenshot(&c, "update-installed").await?;
 
     let _ = c.close().await;
