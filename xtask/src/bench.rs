@@ -56,21 +56,7 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     setup::prepare(Purpose::Test)?;
     setup::build_ui()?;
-    step("release build: koodesk-app and bare-tauri (same run, same profile)");
-    sh::run(&mut cargo(&[
-        "build",
-        "--release",
-        "-p",
-        "koodesk-app",
-        "-p",
-        "bare-tauri",
-        "-p",
-        "store-bench",
-        "-p",
-        "template-bench",
-        "-p",
-        "sync-bench",
-    ]))?;
+    release_build()?;
     let release = crate::target_dir().join("release");
     let mut rows = Vec::new();
     if !only_startup {
@@ -104,6 +90,26 @@ pub fn run(args: &[String]) -> Result<()> {
     rows.extend(sizes(&release));
     print_table(&rows);
     Ok(())
+}
+
+/// The release build every measurement runs: the app, the bare window and the bench binaries in
+/// one invocation (same profile, same features).
+pub fn release_build() -> Result<()> {
+    step("release build: koodesk-app and bare-tauri (same run, same profile)");
+    sh::run(&mut cargo(&[
+        "build",
+        "--release",
+        "-p",
+        "koodesk-app",
+        "-p",
+        "bare-tauri",
+        "-p",
+        "store-bench",
+        "-p",
+        "template-bench",
+        "-p",
+        "sync-bench",
+    ]))
 }
 
 /// Binary and package sizes beside the bare Tauri window's (packages when `cargo xtask bundle`

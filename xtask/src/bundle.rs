@@ -7,6 +7,9 @@
 //! `cargo install tauri-cli` would take ~13 minutes on two cores, and the bundler crate alone
 //! would mean re-implementing the CLI's reading of tauri.conf.json.
 //!
+//! The bare Tauri window (the bench's baseline) is packaged too, with `tauri bundle` over the
+//! bench's release build, for the size rows of `cargo xtask bench`.
+//!
 //! Updater artifacts are signed: with `TAURI_SIGNING_PRIVATE_KEY` set (the release pipeline),
 //! that key signs them; without it a throwaway pair is made under target/bundle-keys and its
 //! public half is given to the build through a config overlay, never committed.
@@ -18,7 +21,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 use crate::setup::{self, Purpose};
-use crate::sh::{self, cargo, cmd, step};
+use crate::sh::{self, cmd, step};
 
 const PACKAGE: &str = "koodesk";
 
@@ -45,34 +48,21 @@ pub fn build() -> Result<Packages> {
     setup::build_ui()?;
     let keys = signing_keys(&cli)?;
 
-    // One release build of the app and the bare window together (what `cargo xtask bench`
-    // builds too, so the two share it), with the config overlay embedded; then Tauri's bundler
-    // packages each without building again.
-    step("release build: koodesk-app and the bare Tauri window");
-    let overlay_json = std::fs::read_to_string(&keys.overlay)?;
-    sh::run(
-        cargo(&[
-            "build",
-            "--release",
-            "-p",
-            "koodesk-app",
-            "-p",
-            "bare-tauri",
-        ])
-        .env("TAURI_CONFIG", overlay_json.trim()),
-    )?;
+    step("release build and packages (tauri build --bundles deb,rpm), signed for the updater");
     let bundle_dir = crate::target_dir().join("release/bundle");
     let _ = std::fs::remove_dir_all(&bundle_dir);
-    step("packages: Koodesk (tauri bundle --bundles deb,rpm), signed for the updater");
-    let mut bundle = Command::new("node");
-    bundle
+    let mut build = Command::new("node");
+    build
         .arg(&cli)
-        .args(["bundle", "--bundles", "deb,rpm", "--config"])
+        .args(["build", "--ci", "--bundles", "deb,rpm", "--config"])
         .arg(&keys.overlay)
         .current_dir(crate::root())
         .env("TAURI_SIGNING_PRIVATE_KEY", &keys.private)
         .env("TAURI_SIGNING_PRIVATE_KEY_PASSWORD", &keys.password);
-    sh::run(&mut bundle)?;
+    sh::run(&mut build)?;
+    // The bench's own release build (the same packages in one invocation, so `cargo xtask bench`
+    // finds it done), which has the bare window the size rows compare with.
+    crate::bench::release_build()?;
     // The baseline's packages, for `cargo xtask bench`: a bare Tauri 2 window, same bundler.
     step("packages: the bare Tauri window (the baseline for sizes)");
     let mut bare = Command::new("node");
