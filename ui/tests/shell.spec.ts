@@ -64,3 +64,17 @@ test("a damaged database gets a clear message instead of a broken window", async
   await expect(alert).toContainText("The database file is damaged");
   await expect(alert).toContainText("/x/koodesk.sqlite3");
 });
+
+test("a database from a newer Koodesk is refused, naming the copy kept before that version updated it", async ({
+  page,
+}) => {
+  const message =
+    "the database at /x/koodesk.sqlite3 was written by a newer Koodesk (schema 11, this version knows up to 10); " +
+    "update Koodesk to open it, or go back to the copy made before the update: " +
+    "/x/backups/koodesk-20261202T090000Z-before-schema-10.sqlite3 (restoring it drops what the newer version saved since)";
+  await installIpcMock(page, { failWith: { code: "newer_database", message } });
+  await page.goto("/");
+  await expect(page.getByTestId("fatal-error")).toContainText("newer Koodesk");
+  await expect(page.getByTestId("fatal-detail")).toBeVisible();
+  await expect(page.getByTestId("fatal-detail")).toContainText("before-schema-10.sqlite3");
+});

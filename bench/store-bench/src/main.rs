@@ -379,6 +379,11 @@ fn seed(dir: &std::path::Path, count: usize) {
         eprintln!("store-bench: {e}");
         std::process::exit(2)
     });
+    fill_linted(&ctx, count);
+}
+
+/// `count` drafts, each with its linter counts, written to the context's database.
+fn fill_linted(ctx: &Context, count: usize) {
     let rules = ctx.rules().clone();
     let support = koodesk_domain::support::SupportInfo::default();
     let mut store = ctx.store().unwrap_or_else(|e| {
@@ -410,19 +415,7 @@ fn main() {
         std::process::exit(2)
     });
     let started = Instant::now();
-    {
-        let rules = ctx.rules().clone();
-        let support = koodesk_domain::support::SupportInfo::default();
-        let mut store = ctx.store().unwrap_or_else(|e| {
-            eprintln!("store-bench: {e}");
-            std::process::exit(2)
-        });
-        fill(&mut store, DRAFTS, |d| {
-            let f = koodesk_domain::lint::lint(d, &support, &rules);
-            let (e, w) = koodesk_domain::lint::counts(&f);
-            (e as u32, w as u32)
-        });
-    }
+    fill_linted(&ctx, DRAFTS);
     eprintln!(
         "store-bench: {DRAFTS} drafts written in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -92,6 +92,14 @@ fn a_database_from_a_newer_koodesk_is_refused() {
     }
 }
 
+fn latest_schema() -> u32 {
+    Store::open_in_memory()
+        .unwrap()
+        .status()
+        .unwrap()
+        .latest_schema_version
+}
+
 fn user_version(path: &std::path::Path) -> u32 {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -100,11 +108,7 @@ fn user_version(path: &std::path::Path) -> u32 {
 
 #[test]
 fn updating_the_schema_backs_the_old_database_up_first_and_an_older_version_points_at_it() {
-    let latest = Store::open_in_memory()
-        .unwrap()
-        .status()
-        .unwrap()
-        .latest_schema_version;
+    let latest = latest_schema();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE_NAME);
     let old = latest - 1;
@@ -170,11 +174,7 @@ fn updating_the_schema_backs_the_old_database_up_first_and_an_older_version_poin
 
 #[test]
 fn without_room_for_the_copy_the_old_database_is_not_updated() {
-    let latest = Store::open_in_memory()
-        .unwrap()
-        .status()
-        .unwrap()
-        .latest_schema_version;
+    let latest = latest_schema();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE_NAME);
     koodesk_store::create_at_schema(&path, latest - 2).unwrap();
