@@ -11,7 +11,7 @@ export const commands = {
 	getSettings: () => typedError<Settings, ApiError_Serialize>(__TAURI_INVOKE("get_settings")),
 	setLanguage: (language: LanguagePref) => typedError<Settings, ApiError_Serialize>(__TAURI_INVOKE("set_language", { language })),
 	appInfo: () => typedError<AppInfo, ApiError_Serialize>(__TAURI_INVOKE("app_info")),
-	/**  The UI calls this once its first page is interactive. */
+	/**  The UI calls this once its first page is interactive (painted, with its data, taking input). */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
 	quitApp: () => __TAURI_INVOKE<void>("quit_app"),
 	/**  The UI's answer to `FlushRequested`: its pending edits are saved. */
