@@ -109,6 +109,8 @@ impl Driver {
     }
 
     async fn connect(&self) -> Result<Client> {
+        // More than one rustls crypto provider is compiled in: pick one for the process.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
