@@ -241,28 +241,11 @@ mod release_pipeline {
         }
     }
 
-    /// Standard base64 (the Tauri key format), without a crate for one test.
+    /// Standard base64 (the Tauri key format).
     fn decode_base64(text: &str) -> Option<Vec<u8>> {
-        let mut bits = 0u32;
-        let mut count = 0;
-        let mut out = Vec::new();
-        for c in text.trim().bytes().filter(|c| *c != b'=') {
-            let v = match c {
-                b'A'..=b'Z' => c - b'A',
-                b'a'..=b'z' => c - b'a' + 26,
-                b'0'..=b'9' => c - b'0' + 52,
-                b'+' => 62,
-                b'/' => 63,
-                _ => return None,
-            } as u32;
-            bits = (bits << 6) | v;
-            count += 6;
-            if count >= 8 {
-                count -= 8;
-                out.push((bits >> count) as u8);
-                bits &= (1 << count) - 1;
-            }
-        }
-        Some(out)
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .ok()
     }
 }
