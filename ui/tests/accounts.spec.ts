@@ -78,3 +78,21 @@ test("the accounts section is translated", async ({ page }) => {
   await expect(page.locator("#acc-h")).toHaveText("云商店账号");
   await expect(page.getByTestId("account-demo")).toContainText("演示云商店");
 });
+
+test("the Demo marketplace coming up does not disturb what the seller is typing", async ({ page }) => {
+  await installIpcMock(page, { demoLater: true });
+  await page.goto("/#/templates");
+  await expect(page.getByTestId("profile")).toHaveAttribute("data-kind", "local_only");
+  await page.getByTestId("new-form").click();
+  const title = page.getByTestId("form-title-en");
+  await title.fill("Half a ti");
+  await title.evaluate((el) => el.setAttribute("data-seen", "before"));
+
+  await page.evaluate(() => (window as unknown as { __demoUp: () => void }).__demoUp());
+  await expect(page.getByTestId("profile")).toHaveAttribute("data-kind", "demo");
+  // The same field, still focused, still holding the text: the editor was not started over.
+  await expect(title).toHaveAttribute("data-seen", "before");
+  await expect(title).toBeFocused();
+  await title.pressSequentially("tle");
+  await expect(title).toHaveValue("Half a title");
+});

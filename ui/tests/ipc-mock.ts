@@ -47,6 +47,8 @@ export interface MockOptions {
   trayHost?: boolean;
   /** Changing the login item fails with this message (a read-only autostart folder). */
   autostartFails?: string;
+  /** The Demo marketplace is not up at start (`local_only`) until `window.__demoUp()`. */
+  demoLater?: boolean;
   /** What the update manifest offers (null: up to date), and how installing goes. */
   update?: { info: Wire["check_for_updates"]; installFails?: string };
 }
@@ -69,6 +71,11 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
       for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
     };
     w.__calls = calls;
+    let demoUp = !o.demoLater;
+    w.__demoUp = () => {
+      demoUp = true;
+      emit("marketplace-changed", null);
+    };
     type Detail = Wire["get_order"];
     // As the real desk: offers are judged on the order as the queued action will leave it (an
     // accept waiting to send makes Deliver possible, and Accept and Reject not).
@@ -190,7 +197,9 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
           log_dir: "/home/seller/.local/share/Koodesk/logs",
           marketplace:
             !cur || cur.id === "local"
-              ? { kind: "demo", base_url: "http://127.0.0.1:40123" }
+              ? demoUp
+                ? { kind: "demo", base_url: "http://127.0.0.1:40123" }
+                : { kind: "local_only" }
               : { kind: "account", id: cur.id, name: cur.name, site: cur.site },
         };
       },
