@@ -57,14 +57,15 @@ pub async fn app_info(shell: State<'_, Shell>) -> Result<AppInfo, ApiError> {
     worker(move || Ok(settings::app_info(&ctx))).await
 }
 
-/// The UI calls this once its first page is interactive (painted, with its data, taking input).
+/// The UI calls this once its first page is interactive (painted, with its data, taking input),
+/// with the moments its start-up passed on the way (for the start-up trace).
 #[tauri::command]
 #[specta::specta]
-pub fn ui_ready(app: AppHandle, shell: State<'_, Shell>) {
+pub fn ui_ready(app: AppHandle, shell: State<'_, Shell>, marks: Vec<crate::startup::PageMark>) {
     let ms = shell.started().elapsed().as_millis();
     tracing::info!(ms, "ui ready");
     let report = std::env::var_os("KOODESK_REPORT_READY").is_some();
-    crate::startup::interactive(&app, report);
+    crate::startup::interactive(&app, &marks, report);
     if report {
         // Read by `cargo xtask bench` and the E2E harness.
         println!("KOODESK_READY {ms}");

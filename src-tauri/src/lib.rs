@@ -144,6 +144,7 @@ pub fn run() -> ExitCode {
     startup::mark("database open and checked");
 
     let bindings = specta_builder();
+    startup::mark("commands registered");
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             if autostart::at_login(args) {

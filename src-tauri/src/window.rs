@@ -15,7 +15,17 @@ const DEFAULT_HEIGHT: f64 = 780.0;
 
 /// Creates the main window, placed but not yet shown (see `autostart::apply`).
 pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
-    let win = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::default())
+    let boot = app
+        .state::<Shell>()
+        .ctx()
+        .ok()
+        .and_then(|ctx| crate::startup::boot_script(&ctx));
+    crate::startup::mark("first page's data read");
+    let mut builder = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::default());
+    if let Some(script) = boot {
+        builder = builder.initialization_script(script);
+    }
+    let win = builder
         .title("Koodesk")
         .inner_size(DEFAULT_WIDTH, DEFAULT_HEIGHT)
         .min_inner_size(880.0, 560.0)
@@ -25,6 +35,7 @@ pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
         .zoom_hotkeys_enabled(true)
         .visible(false)
         .build()?;
+    crate::startup::mark("webview made");
 
     let saved = app
         .state::<Shell>()

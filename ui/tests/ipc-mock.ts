@@ -47,6 +47,8 @@ export interface MockOptions {
   trayHost?: boolean;
   /** Changing the login item fails with this message (a read-only autostart folder). */
   autostartFails?: string;
+  /** Hand the first page its settings, facts and drafts with the page, as the shell does. */
+  boot?: boolean;
   /** The Demo marketplace is not up at start (`local_only`) until `window.__demoUp()`. */
   demoLater?: boolean;
   /** What the update manifest offers (null: up to date), and how installing goes. */
@@ -203,7 +205,11 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
               : { kind: "account", id: cur.id, name: cur.name, site: cur.site },
         };
       },
-      ui_ready: () => null,
+      ui_ready: () => {
+        // What was on screen when the page said it was ready.
+        w.__rowsAtReady = document.querySelectorAll("[data-testid=draft-row]").length;
+        return null;
+      },
       quit_app: () => null,
       list_accounts: () => accountList(),
       add_account: (args) => saveAccount(`acc-${accounts.length}`, args.input, true),
@@ -650,6 +656,14 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
         return handle(args);
       },
     };
+    // As the shell does: the first page's settings, facts and drafts come with the page.
+    if (o.boot) {
+      w.__KOODESK_BOOT__ = {
+        settings: settings(),
+        info: handlers.app_info?.({}),
+        drafts: handlers.list_drafts?.({ filter: {} }),
+      };
+    }
   }, opts);
 }
 

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { releaseDraft } from "./drafts";
 import { installIpcMock, ipcCalls } from "./ipc-mock";
 
 const NAV = {
@@ -77,4 +78,61 @@ test("a database from a newer Koodesk is refused, naming the copy kept before th
   await expect(page.getByTestId("fatal-error")).toContainText("newer Koodesk");
   await expect(page.getByTestId("fatal-detail")).toBeVisible();
   await expect(page.getByTestId("fatal-detail")).toContainText("before-schema-10.sqlite3");
+});
+
+test("a long draft list: asked for at once, a screenful first, then every row, and the trace goes with ready", async ({
+  page,
+}) => {
+  const drafts = Object.fromEntries(
+    Array.from({ length: 230 }, (_, i) => [`d-${i}`, releaseDraft({ name: `Product ${i}` })]),
+  );
+  await installIpcMock(page, { drafts });
+  await page.goto("/");
+  await expect(page.getByTestId("draft-row")).toHaveCount(230);
+  await expect(page.getByTestId("draft-row").last()).toContainText("Product 229");
+
+  const calls = await ipcCalls(page);
+  const names = calls.map((c) => c.cmd);
+  // The list is asked for once, before the settings arrive, not after them.
+  expect(names.filter((n) => n === "list_drafts")).toHaveLength(1);
+  expect(names.indexOf("list_drafts")).toBeLessThan(names.indexOf("get_settings"));
+  // Ready is said once the first rows are on screen, with the page's own marks in order.
+  const ready = calls.find((c) => c.cmd === "ui_ready")?.args as { marks: { name: string; at_epoch_ms: number }[] };
+  const marks = ready.marks.map((m) => m.name);
+  for (const name of ["navigation started", "script running", "mounted", "drafts received", "rendered"]) {
+    expect(marks).toContain(name);
+  }
+  // A screenful was on screen then, not yet all 230.
+  const atReady = await page.evaluate(() => (window as unknown as { __rowsAtReady: number }).__rowsAtReady);
+  expect(atReady).toBeGreaterThanOrEqual(20);
+  expect(atReady).toBeLessThan(230);
+  const at = (name: string) => ready.marks.find((m) => m.name === name)?.at_epoch_ms ?? NaN;
+  expect(at("drafts received")).toBeLessThanOrEqual(at("rendered"));
+  expect(at("script running")).toBeLessThanOrEqual(at("mounted"));
+
+  // A search renders its whole answer.
+  await page.getByTestId("draft-search").fill("Product 1");
+  await expect(page.getByTestId("draft-row")).toHaveCount(1 + 10 + 100);
+});
+
+test("the first page paints from what came with it, asks nothing first, and a reload asks again", async ({ page }) => {
+  const drafts = Object.fromEntries(
+    Array.from({ length: 120 }, (_, i) => [`d-${i}`, releaseDraft({ name: `Boot ${i}` })]),
+  );
+  await installIpcMock(page, { drafts, boot: true, language: "zh-CN" });
+  await page.goto("/");
+  await expect(page.getByTestId("draft-row")).toHaveCount(120);
+  await expect(page.getByTestId("page-title")).toHaveText("商品");
+  let names = (await ipcCalls(page)).map((c) => c.cmd);
+  expect(names).not.toContain("get_settings");
+  expect(names).not.toContain("app_info");
+  expect(names).not.toContain("list_drafts");
+  expect(names).toContain("ui_ready");
+
+  // The same (older) data would come with a reload: it is not used, the page asks.
+  await page.reload();
+  await expect(page.getByTestId("draft-row")).toHaveCount(120);
+  names = (await ipcCalls(page)).map((c) => c.cmd);
+  expect(names).toContain("get_settings");
+  expect(names).toContain("list_drafts");
 });

@@ -16,6 +16,16 @@ describe("time", () => {
     expect(when("garbage", "en")).toBe("garbage");
     expect(when(null, "en")).toBe("");
   });
+
+  it("keeps one formatter per language, never the other's", () => {
+    const iso = "2026-11-23T09:00:00Z";
+    const en = when(iso, "en");
+    const zh = when(iso, "zh-CN");
+    expect(zh).not.toBe(en);
+    expect(zh).toMatch(/2026年/);
+    expect(when(iso, "en")).toBe(en);
+    expect(when("2027-01-02T09:00:00Z", "en")).toMatch(/2027/);
+  });
 });
 
 describe("span", () => {

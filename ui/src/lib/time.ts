@@ -1,11 +1,20 @@
 // Times as sellers read them: in their language and time zone.
 
+// One formatter per language: making one is far dearer than using it (a list of 200 drafts
+// formatted with `toLocaleString` spent most of its first render there).
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** `2026-11-23T09:00:00Z` → a local date and time in `lang`; the input as it is if unreadable. */
 export function when(iso: string | null | undefined, lang: string): string {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+  let f = formats.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+    formats.set(lang, f);
+  }
+  return f.format(d);
 }
 
 /** Working days (Monday to Friday) from `fromIso` to `now`, whole days only. */

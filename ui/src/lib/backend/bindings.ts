@@ -11,8 +11,11 @@ export const commands = {
 	getSettings: () => typedError<Settings, ApiError_Serialize>(__TAURI_INVOKE("get_settings")),
 	setLanguage: (language: LanguagePref) => typedError<Settings, ApiError_Serialize>(__TAURI_INVOKE("set_language", { language })),
 	appInfo: () => typedError<AppInfo, ApiError_Serialize>(__TAURI_INVOKE("app_info")),
-	/**  The UI calls this once its first page is interactive (painted, with its data, taking input). */
-	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
+	/**
+	 *  The UI calls this once its first page is interactive (painted, with its data, taking input),
+	 *  with the moments its start-up passed on the way (for the start-up trace).
+	 */
+	uiReady: (marks: PageMark[]) => __TAURI_INVOKE<void>("ui_ready", { marks }),
 	quitApp: () => __TAURI_INVOKE<void>("quit_app"),
 	/**  The UI's answer to `FlushRequested`: its pending edits are saved. */
 	flushDone: (token: number) => __TAURI_INVOKE<void>("flush_done", { token }),
@@ -930,6 +933,15 @@ export type OutboxItem_Serialize = {
 	last_error: string | null,
 	submission_id: string | null,
 	created_at: string,
+};
+
+/**
+ *  A moment in the page's start-up, as the page saw it: milliseconds since the Unix epoch
+ *  (`performance.timeOrigin + performance.now()`).
+ */
+export type PageMark = {
+	name: string,
+	at_epoch_ms: number | null,
 };
 
 export type Party = "SELLER" | "CUSTOMER" | "OPERATIONS" | "NOBODY";
