@@ -49,7 +49,8 @@ fn push(name: Cow<'static, str>, ms: f64) {
 #[derive(Debug, Clone, Deserialize, specta::Type)]
 pub struct PageMark {
     pub name: String,
-    pub at_epoch_ms: f64,
+    /// `null` (a time the page could not read) is left out of the trace.
+    pub at_epoch_ms: Option<f64>,
 }
 
 /// Adds the page's own marks (document received, script running, data received, rendered) to
@@ -74,7 +75,7 @@ fn on_trace_clock(start_epoch_ms: f64, marks: &[PageMark]) -> Vec<(String, f64)>
         .iter()
         .take(PAGE_MARKS_MAX)
         .filter_map(|m| {
-            let ms = m.at_epoch_ms - start_epoch_ms;
+            let ms = m.at_epoch_ms? - start_epoch_ms;
             if !ms.is_finite() || !(0.0..60_000.0).contains(&ms) {
                 return None;
             }
@@ -153,7 +154,7 @@ mod tests {
     fn mark(name: &str, at_epoch_ms: f64) -> PageMark {
         PageMark {
             name: name.into(),
-            at_epoch_ms,
+            at_epoch_ms: Some(at_epoch_ms),
         }
     }
 
@@ -167,6 +168,10 @@ mod tests {
                 mark("before run", start - 5.0),
                 mark("an hour later", start + 3_600_000.0),
                 mark("not a time", f64::NAN),
+                PageMark {
+                    name: "no time".into(),
+                    at_epoch_ms: None,
+                },
                 mark(&"x".repeat(500), start + 1.0),
             ],
         );

@@ -21,7 +21,7 @@ export function takeBoot<K extends keyof Boot>(part: K): Boot[K] | null {
   const boot = w.__KOODESK_BOOT__;
   if (!boot || reloaded()) return null;
   const value = boot[part];
-  // Each part is taken once: the settings by the shell, the drafts by the list.
+  // Each part is taken once: the settings and facts by the app's frame, the drafts by the list.
   delete boot[part];
   return value ?? null;
 }

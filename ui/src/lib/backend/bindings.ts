@@ -15,7 +15,7 @@ export const commands = {
 	 *  The UI calls this once its first page is interactive (painted, with its data, taking input),
 	 *  with the moments its start-up passed on the way (for the start-up trace).
 	 */
-	uiReady: (marks: PageMark[]) => __TAURI_INVOKE<void>("ui_ready", { marks }),
+	uiReady: (marks: PageMark_Deserialize[]) => __TAURI_INVOKE<void>("ui_ready", { marks }),
 	quitApp: () => __TAURI_INVOKE<void>("quit_app"),
 	/**  The UI's answer to `FlushRequested`: its pending edits are saved. */
 	flushDone: (token: number) => __TAURI_INVOKE<void>("flush_done", { token }),
@@ -939,8 +939,25 @@ export type OutboxItem_Serialize = {
  *  A moment in the page's start-up, as the page saw it: milliseconds since the Unix epoch
  *  (`performance.timeOrigin + performance.now()`).
  */
-export type PageMark = {
+export type PageMark = PageMark_Serialize | PageMark_Deserialize;
+
+/**
+ *  A moment in the page's start-up, as the page saw it: milliseconds since the Unix epoch
+ *  (`performance.timeOrigin + performance.now()`).
+ */
+export type PageMark_Deserialize = {
 	name: string,
+	/**  `null` (a time the page could not read) is left out of the trace. */
+	at_epoch_ms?: number | null,
+};
+
+/**
+ *  A moment in the page's start-up, as the page saw it: milliseconds since the Unix epoch
+ *  (`performance.timeOrigin + performance.now()`).
+ */
+export type PageMark_Serialize = {
+	name: string,
+	/**  `null` (a time the page could not read) is left out of the trace. */
 	at_epoch_ms: number | null,
 };
 

@@ -7,7 +7,7 @@ import {
   type AccountInput_Deserialize as AccountInput,
   type ConnectionReport,
   type MarketplaceProfile,
-  type PageMark,
+  type PageMark_Deserialize as PageMark,
   type ApiError,
   type AppInfo,
   type BillingMode,
