@@ -15,11 +15,11 @@ const DEFAULT_HEIGHT: f64 = 780.0;
 
 /// Creates the main window, placed but not yet shown (see `autostart::apply`).
 pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
-    let boot = app
-        .state::<Shell>()
-        .ctx()
-        .ok()
-        .and_then(|ctx| crate::startup::boot_script(&ctx));
+    // One look at the database for both: what the first page needs, and where the window was.
+    let ctx = app.state::<Shell>().ctx().ok();
+    let boot = ctx
+        .as_ref()
+        .and_then(|ctx| crate::startup::boot_script(ctx));
     crate::startup::mark("first page's data read");
     let mut builder = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::default());
     if let Some(script) = boot {
@@ -37,11 +37,7 @@ pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
         .build()?;
     crate::startup::mark("webview made");
 
-    let saved = app
-        .state::<Shell>()
-        .ctx()
-        .ok()
-        .and_then(|ctx| load_geometry(&ctx).ok().flatten());
+    let saved = ctx.and_then(|ctx| load_geometry(&ctx).ok().flatten());
     let monitors: Vec<Area> = win
         .available_monitors()
         .unwrap_or_default()

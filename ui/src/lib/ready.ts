@@ -16,12 +16,15 @@ export function pageMark(name: string): void {
 function documentMarks(): { name: string; at_epoch_ms: number }[] {
   const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
   if (!nav) return [];
-  const at = (ms: number) => performance.timeOrigin + ms;
-  return [
-    { name: "navigation started", at_epoch_ms: at(0) },
-    { name: "document received", at_epoch_ms: at(nav.responseEnd) },
-    { name: "document parsed", at_epoch_ms: at(nav.domInteractive) },
-  ].filter((m) => m.at_epoch_ms > performance.timeOrigin || m.name === "navigation started");
+  const out = [{ name: "navigation started", at_epoch_ms: performance.timeOrigin }];
+  // A moment the browser did not note reads 0 and is left out.
+  for (const [name, ms] of [
+    ["document received", nav.responseEnd],
+    ["document parsed", nav.domInteractive],
+  ] as const) {
+    if (ms > 0) out.push({ name, at_epoch_ms: performance.timeOrigin + ms });
+  }
+  return out;
 }
 
 export function pageInteractive(): void {
