@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use koodesk_api::paths::DataDir;
-use koodesk_api::{logging, Context};
+use koodesk_api::{logging, ApiError, Context, ErrorCode};
 use tauri_specta::{collect_commands, collect_events};
 
 pub use shell::Shell;
@@ -130,18 +130,9 @@ pub fn run() -> ExitCode {
     tracing::info!(version = koodesk_api::VERSION, data_dir = %data.root().display(), "starting");
     startup::mark("data folder and log");
 
-    // A damaged database must not stop the window from opening: the UI shows the error instead.
-    let ctx = Context::open(data.clone());
-    match &ctx {
-        // Edits a crash left staged become revisions before anything reads them.
-        Ok(ctx) => {
-            if let Err(e) = koodesk_api::drafts::recover_staged(ctx) {
-                tracing::error!(error = %e, "staged edits could not be recovered");
-            }
-        }
-        Err(e) => tracing::error!(error = %e, "the database could not be opened"),
-    }
-    startup::mark("database open and checked");
+    // The database opens on its own thread while Tauri and its plugins start; the set-up waits
+    // for it before the window (which needs the first page's data), and nothing reads it sooner.
+    let opening = OpeningDatabase::start(data.clone());
 
     let bindings = specta_builder();
     startup::mark("commands registered");
@@ -159,11 +150,11 @@ pub fn run() -> ExitCode {
         .plugin(autostart::plugin())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(bindings.invoke_handler())
-        .manage(Shell::new(ctx, data.clone(), started))
         .manage(quit::Quitting::default())
         .manage(updates::Pending::default())
         .setup(move |app| {
             startup::mark("plugins ready");
+            tauri::Manager::manage(app, Shell::new(opening.wait(), data.clone(), started));
             bindings.mount_events(app);
             window::create_main(app.handle(), &data)?;
             startup::mark("window created");
@@ -202,6 +193,50 @@ pub fn run() -> ExitCode {
     });
     tracing::info!(code, "quit");
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// The database being opened (and checked, and what a crash left staged recovered) off the main
+/// thread. A damaged database must not stop the window from opening: the UI shows the error.
+struct OpeningDatabase(Result<std::thread::JoinHandle<Result<Context, ApiError>>, DataDir>);
+
+impl OpeningDatabase {
+    fn start(data: DataDir) -> Self {
+        let inner = data.clone();
+        let spawned = std::thread::Builder::new()
+            .name("open-database".into())
+            .spawn(move || open_database(inner));
+        OpeningDatabase(spawned.map_err(|e| {
+            tracing::warn!(error = %e, "no thread for the database: opening it in line");
+            data
+        }))
+    }
+
+    fn wait(self) -> Result<Context, ApiError> {
+        match self.0 {
+            Ok(thread) => thread.join().unwrap_or_else(|_| {
+                Err(ApiError::new(
+                    ErrorCode::Internal,
+                    "opening the database failed unexpectedly (see the log)",
+                ))
+            }),
+            Err(data) => open_database(data),
+        }
+    }
+}
+
+fn open_database(data: DataDir) -> Result<Context, ApiError> {
+    let ctx = Context::open(data);
+    match &ctx {
+        // Edits a crash left staged become revisions before anything reads them.
+        Ok(ctx) => {
+            if let Err(e) = koodesk_api::drafts::recover_staged(ctx) {
+                tracing::error!(error = %e, "staged edits could not be recovered");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "the database could not be opened"),
+    }
+    startup::mark("database open and checked");
+    ctx
 }
 
 fn create_tray(app: &tauri::AppHandle) -> bool {

@@ -185,4 +185,45 @@ mod tests {
         let many: Vec<PageMark> = (0..100).map(|i| mark("m", start + f64::from(i))).collect();
         assert_eq!(on_trace_clock(start, &many).len(), PAGE_MARKS_MAX);
     }
+
+    /// Draft names are the seller's (or an imported file's) text, and the boot data carries them
+    /// into the page as a script: it must stay one assignment of JSON whatever a name holds.
+    #[test]
+    fn boot_script_is_one_assignment_of_json_whatever_the_names_hold() {
+        use koodesk_api::paths::DataDir;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ctx = koodesk_api::Context::open(DataDir::at(dir.path())).expect("open");
+        let hostile = [
+            "</script><script>window.__pwned=1</script>",
+            "line\u{2028}separator\u{2029}paragraph",
+            "quote \" back\\slash ${window.__pwned=3} `tick`",
+            "'; window.__pwned=2; '",
+            "<!-- <script>",
+        ];
+        for name in hostile {
+            let view = koodesk_api::drafts::create(&ctx, "professional_service").expect("create");
+            let mut doc = view.doc.clone();
+            *doc.pointer_mut("/product/basic/name").expect("name field") = name.into();
+            koodesk_api::drafts::save(&ctx, &view.id, Some(view.revision), doc).expect("save");
+        }
+        let script = boot_script(&ctx).expect("boot data");
+        let json = script
+            .strip_prefix("window.__KOODESK_BOOT__ = ")
+            .and_then(|s| s.strip_suffix(';'))
+            .expect("one assignment");
+        let boot: serde_json::Value = serde_json::from_str(json).expect("the value is JSON");
+        let mut names: Vec<&str> = boot["drafts"]
+            .as_array()
+            .expect("drafts")
+            .iter()
+            .filter_map(|d| d["name"].as_str())
+            .collect();
+        names.sort_unstable();
+        let mut want = hostile.to_vec();
+        want.sort_unstable();
+        assert_eq!(names, want);
+        // Nothing after the JSON: a name cannot end the statement and start another.
+        assert_eq!(script.matches("__KOODESK_BOOT__").count(), 1);
+        assert!(boot["settings"]["effective_language"].is_string());
+    }
 }

@@ -6,8 +6,15 @@ import { installIpcMock } from "./ipc-mock";
 
 const draft = releaseDraft();
 
+/** How far the page, or its scrolling `main`, can be scrolled sideways. */
 async function sideways(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  return page.evaluate(() => {
+    const main = document.querySelector("main");
+    return Math.max(
+      document.documentElement.scrollWidth - window.innerWidth,
+      main ? main.scrollWidth - main.clientWidth : 0,
+    );
+  });
 }
 
 test.use({ viewport: { width: 600, height: 390 } });
