@@ -499,6 +499,10 @@ export async function installIpcMock(page: Page, opts: MockOptions = {}): Promis
       },
       check_for_updates: (): Wire["check_for_updates"] => {
         updateSettings = { ...updateSettings, last_checked: "2026-12-02T09:00:00Z" };
+        // A test may hold the answer back (`window.__checkGate`, a promise) to look at the page
+        // while the check is in flight.
+        const gate = w.__checkGate as Promise<void> | undefined;
+        if (gate) return gate.then(() => o.update?.info ?? null) as unknown as Wire["check_for_updates"];
         return o.update?.info ?? null;
       },
       install_update: (): Wire["install_update"] => {

@@ -150,6 +150,20 @@ test("updates: a refused artifact is said plainly and can be tried again", async
   );
   await expect(page.getByTestId("update-installed")).toHaveCount(0);
   await expect(page.getByTestId("update-install")).toBeVisible();
+
+  // Looking again: what the first check found is not offered while the new answer is awaited
+  // (installing it then could install what that answer replaces), and comes back with it.
+  await page.evaluate(() => {
+    const w = window as unknown as Record<string, unknown>;
+    w.__checkGate = new Promise<void>((open) => (w.__openGate = open));
+  });
+  await page.getByTestId("update-check").click();
+  await expect(page.getByTestId("update-check")).toBeDisabled();
+  await expect(page.getByTestId("update-install")).toHaveCount(0);
+  await expect(page.getByTestId("update-error")).toHaveCount(0);
+  await page.evaluate(() => (window as unknown as { __openGate: () => void }).__openGate());
+  await expect(page.getByTestId("update-install")).toBeVisible();
+  await expect(page.getByTestId("update-check")).toBeEnabled();
 });
 
 test("updates: up to date", async ({ page }) => {

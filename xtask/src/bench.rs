@@ -193,6 +193,15 @@ fn startup_and_memory(koodesk: &Path, bare: &Path, seeded: &Path) -> Result<Vec<
     step(&format!(
         "start-up and idle memory, {RUNS} runs each after one warm-up"
     ));
+    // PSS splits a shared library's pages among every process that maps it: another WebKit
+    // running beside the bench lowers both columns by tens of MiB and skews their ratio.
+    let others = webkit_processes(running_commands());
+    if !others.is_empty() {
+        bail!(
+            "other WebKit processes are running (pids {others:?}); their shared pages would skew \
+             the memory rows — stop them and run the bench again"
+        );
+    }
     let mut k = Vec::new();
     let mut b = Vec::new();
     let mut traces: Vec<Trace> = Vec::new();
@@ -354,6 +363,30 @@ fn parent_of(pid: u32) -> Option<u32> {
     rest.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Every process's pid and command name, from /proc.
+fn running_commands() -> Vec<(u32, String)> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+            Some((pid, comm.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// The WebKit helper processes (web content, network, GPU) among `procs`.
+fn webkit_processes(procs: Vec<(u32, String)>) -> Vec<u32> {
+    procs
+        .into_iter()
+        .filter(|(_, comm)| comm.starts_with("WebKit"))
+        .map(|(pid, _)| pid)
+        .collect()
+}
+
 fn tree_pss_kib(root: u32) -> u64 {
     process_tree(root)
         .iter()
@@ -450,5 +483,19 @@ mod tests {
         assert!(tree_pss_kib(child.id()) > 0);
         stop_tree(child.id());
         let _ = child.wait();
+    }
+
+    #[test]
+    fn other_webkit_processes_are_found_by_their_command_name() {
+        assert_eq!(
+            webkit_processes(vec![
+                (10, "koodesk-app".into()),
+                (11, "WebKitWebProces".into()),
+                (12, "WebKitNetworkPr".into()),
+                (13, "xtask".into()),
+            ]),
+            vec![11, 12]
+        );
+        assert!(webkit_processes(vec![(1, "systemd".into())]).is_empty());
     }
 }
