@@ -378,11 +378,13 @@ fn running_commands() -> Vec<(u32, String)> {
         .collect()
 }
 
-/// The WebKit helper processes (web content, network, GPU) among `procs`.
+/// The WebKit helper processes (web content, network, GPU) among `procs`, by their command names
+/// as /proc cuts them (15 characters). Not the WebDriver: it does not map WebKit's libraries.
 fn webkit_processes(procs: Vec<(u32, String)>) -> Vec<u32> {
+    const HELPERS: [&str; 3] = ["WebKitWebProces", "WebKitNetworkPr", "WebKitGPUProces"];
     procs
         .into_iter()
-        .filter(|(_, comm)| comm.starts_with("WebKit"))
+        .filter(|(_, comm)| HELPERS.iter().any(|h| comm.starts_with(h)))
         .map(|(pid, _)| pid)
         .collect()
 }
@@ -493,8 +495,10 @@ mod tests {
                 (11, "WebKitWebProces".into()),
                 (12, "WebKitNetworkPr".into()),
                 (13, "xtask".into()),
+                (14, "WebKitWebDriver".into()),
+                (15, "WebKitGPUProces".into()),
             ]),
-            vec![11, 12]
+            vec![11, 12, 15]
         );
         assert!(webkit_processes(vec![(1, "systemd".into())]).is_empty());
     }
