@@ -335,14 +335,9 @@ fn parse_trace(line: &str) -> Option<(String, f64)> {
 /// The pid and all its descendants, from /proc.
 fn process_tree(root: u32) -> Vec<u32> {
     let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
-    if let Ok(entries) = std::fs::read_dir("/proc") {
-        for e in entries.flatten() {
-            let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-                continue;
-            };
-            if let Some(ppid) = parent_of(pid) {
-                children.entry(ppid).or_default().push(pid);
-            }
+    for pid in pids() {
+        if let Some(ppid) = parent_of(pid) {
+            children.entry(ppid).or_default().push(pid);
         }
     }
     let mut tree = vec![root];
@@ -363,15 +358,22 @@ fn parent_of(pid: u32) -> Option<u32> {
     rest.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Every process's pid and command name, from /proc.
-fn running_commands() -> Vec<(u32, String)> {
+/// Every running process's pid, from /proc.
+fn pids() -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
     entries
         .flatten()
-        .filter_map(|e| {
-            let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .collect()
+}
+
+/// Every process's pid and command name, from /proc.
+fn running_commands() -> Vec<(u32, String)> {
+    pids()
+        .into_iter()
+        .filter_map(|pid| {
             let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
             Some((pid, comm.trim().to_owned()))
         })
