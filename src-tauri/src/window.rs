@@ -25,6 +25,10 @@ pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
     if let Some(script) = boot {
         builder = builder.initialization_script(script);
     }
+    #[cfg(target_os = "linux")]
+    if let Some(family) = desktop_font() {
+        builder = builder.initialization_script(font_script(&family));
+    }
     let win = builder
         .title("Koodesk")
         .inner_size(DEFAULT_WIDTH, DEFAULT_HEIGHT)
@@ -74,6 +78,36 @@ pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The desktop's interface font family (GTK's `gtk-font-name`, e.g. "Cantarell 11" → Cantarell),
+/// which the page names instead of `system-ui`: WebKitGTK resolves `system-ui` (and the generic
+/// families) through fontconfig's substitution and sorting at the first paint, a named family
+/// directly — measured in a WebKitGTK page harness: the first style and layout of the Products
+/// page 65 → 42 ms (loaded machine), 42 → 30 ms (quiet).
+#[cfg(target_os = "linux")]
+fn desktop_font() -> Option<String> {
+    use gtk::prelude::GtkSettingsExt;
+    let name = gtk::Settings::default()?.gtk_font_name()?;
+    let families = gtk::pango::FontDescription::from_string(&name).family()?;
+    first_family(&families)
+}
+
+/// The first family of a Pango family list ("Noto Sans, Sans" → "Noto Sans"), if it names one.
+#[cfg(any(target_os = "linux", test))]
+fn first_family(families: &str) -> Option<String> {
+    let first = families.split(',').next()?.trim();
+    (!first.is_empty() && !first.chars().any(char::is_control)).then(|| first.to_owned())
+}
+
+/// The initialisation script giving the page its font (`--ui-font`, see ui/src/app.css). Run at
+/// document start, when WebKit has made the root element and parsed nothing else.
+#[cfg(any(target_os = "linux", test))]
+fn font_script(family: &str) -> String {
+    // A CSS string (quotes and backslashes escaped), handed to JavaScript as a JSON string.
+    let css = format!("\"{}\"", family.replace('\\', "\\\\").replace('"', "\\\""));
+    let js = serde_json::to_string(&css).unwrap_or_else(|_| "\"\"".into());
+    format!("document.documentElement?.style.setProperty(\"--ui-font\", {js});")
 }
 
 /// Shows, unminimizes and focuses the main window (tray "Open", second launch).
@@ -134,5 +168,30 @@ fn remember_geometry(window: &Window) {
     };
     if let Err(e) = save_geometry(&ctx, &geometry) {
         tracing::warn!(error = %e, "window geometry not saved");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{first_family, font_script};
+
+    #[test]
+    fn the_desktop_font_is_handed_over_as_one_quoted_css_family() {
+        assert_eq!(first_family("Cantarell").as_deref(), Some("Cantarell"));
+        assert_eq!(
+            first_family("Noto Sans, Sans").as_deref(),
+            Some("Noto Sans")
+        );
+        assert_eq!(first_family(" ,Sans"), None);
+        assert_eq!(first_family("bad\nname"), None);
+        assert_eq!(
+            font_script("DejaVu Sans"),
+            r#"document.documentElement?.style.setProperty("--ui-font", "\"DejaVu Sans\"");"#
+        );
+        // A family with quotes or backslashes stays one CSS string inside one JavaScript string.
+        assert_eq!(
+            font_script(r#"My "Odd" \ Font"#),
+            r#"document.documentElement?.style.setProperty("--ui-font", "\"My \\\"Odd\\\" \\\\ Font\"");"#
+        );
     }
 }

@@ -16,7 +16,7 @@ use anyhow::{bail, Context, Result};
 use crate::setup::{self, Purpose};
 use crate::sh::{self, cargo, step};
 
-const RUNS: usize = 5;
+const RUNS: usize = 9;
 /// Drafts in the data folder Koodesk starts on.
 const SEEDED_DRAFTS: usize = 200;
 const IDLE: Duration = Duration::from_secs(5);

@@ -160,13 +160,22 @@ impl Driver {
     /// Stops tauri-driver and waits until this driver's app has quit (it saves pending edits
     /// first, up to 2 s), killing it after 10 s: the next test's app must not find this one still
     /// holding the single-instance lock and hand over to it.
+    ///
+    /// tauri-driver's own WebDriver (`WebKitWebDriver`) outlives it; it is stopped last, once
+    /// the app it started is gone.
     pub async fn stop(mut self) {
+        let helpers = self.child.id().map(children_of).unwrap_or_default();
         let _ = self.child.kill().await;
         if wait_app_exit(&self.data_dir, Duration::from_secs(10))
             .await
             .is_err()
         {
             kill_app(&self.data_dir);
+        }
+        for pid in helpers {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
         }
     }
 }
@@ -250,11 +259,15 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots")
         });
     std::fs::create_dir_all(&dir)?;
-    // The snapshot is the last painted frame: let the page paint what the test just did.
+    // Let the page paint what the test just did: two animation frames, or 300 ms where WebKit
+    // sends none (a window it does not think is on screen).
     let _ = c
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+             let once = false;
+             const painted = () => { if (!once) { once = true; setTimeout(done, 50); } };
+             requestAnimationFrame(() => requestAnimationFrame(painted));
+             setTimeout(painted, 300);",
             vec![],
         )
         .await;
@@ -267,7 +280,25 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Kills (SIGKILL: no shutdown, no flushing) every app process whose data folder is `data_dir`.
+/// The processes whose parent is `parent`.
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
+                st.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                    == Some(parent)
+            })
+        })
+        .collect()
+}
+
+/// Kills (SIGKILL: no shutdown, no flushing) every app instance whose data folder is `data_dir`.
 /// Returns how many were killed.
 pub fn kill_app(data_dir: &Path) -> usize {
     signal_app(data_dir, "KILL")
@@ -275,12 +306,17 @@ pub fn kill_app(data_dir: &Path) -> usize {
 
 /// Sends `signal` (`KILL`, `TERM`, `0` to only count) to every app process whose data folder is
 /// `data_dir`. Returns to how many it was sent.
+///
+/// Only instances count: a process whose parent is one of them is the app's own child — a
+/// template reader, or a helper caught between `fork` and `exec` (it still shows the app's
+/// binary and environment for that moment, which a busy machine can stretch).
 pub fn signal_app(data_dir: &Path, signal: &str) -> usize {
     let needle = format!("KOODESK_DATA_DIR={}", data_dir.display());
-    let mut sent = 0;
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return 0;
     };
+    // (pid, parent) of every live app process on this data folder.
+    let mut found: Vec<(u32, u32)> = Vec::new();
     for e in entries.flatten() {
         let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
             continue;
@@ -290,17 +326,27 @@ pub fn signal_app(data_dir: &Path, signal: &str) -> usize {
         let ours = std::fs::read(format!("/proc/{pid}/environ"))
             .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()));
         // A zombie (exited, not yet reaped by the driver) no longer counts.
-        let alive = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
-            st.rsplit_once(')')
-                .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
-        });
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let mut fields = rest.split_whitespace();
+        let alive = fields.next().is_some_and(|state| state != "Z");
+        let parent = fields.next().and_then(|p| p.parse().ok()).unwrap_or(0);
         if is_app && ours && alive {
-            let status = std::process::Command::new("kill")
-                .args([format!("-{signal}"), pid.to_string()])
-                .status();
-            if status.is_ok_and(|s| s.success()) {
-                sent += 1;
-            }
+            found.push((pid, parent));
+        }
+    }
+    let mut sent = 0;
+    for &(pid, parent) in &found {
+        if found.iter().any(|&(other, _)| other == parent) {
+            continue;
+        }
+        let status = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status();
+        if status.is_ok_and(|s| s.success()) {
+            sent += 1;
         }
     }
     sent

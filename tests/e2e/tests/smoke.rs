@@ -31,6 +31,25 @@ async fn a_new_seller_visits_every_page_switches_to_chinese_and_it_sticks() -> a
         title == "Koodesk" || title.starts_with("Koodesk ("),
         "{title}"
     );
+    // The first page names the desktop's font, which the shell hands over (see
+    // src-tauri/src/window.rs), and its stylesheet uses it.
+    let look = c
+        .execute(
+            "return [
+               getComputedStyle(document.documentElement).getPropertyValue('--ui-font').trim(),
+               getComputedStyle(document.body).fontFamily,
+             ];",
+            vec![],
+        )
+        .await?;
+    let named = look[0].as_str().unwrap_or_default().to_owned();
+    let family = look[1].as_str().unwrap_or_default().to_owned();
+    assert!(named.len() > 2, "no desktop font named: {look:?}");
+    assert!(
+        family.starts_with(named.trim_matches('"')),
+        "the page's font {family:?} is not the desktop's {named:?}"
+    );
+
     for (id, en, _) in PAGES {
         c.find(Locator::Css(&format!("nav a[data-page={id}]")))
             .await?
