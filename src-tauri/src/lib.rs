@@ -13,6 +13,9 @@ mod tray;
 mod updates;
 mod window;
 
+#[cfg(target_os = "linux")]
+pub use window::draw_in_software;
+
 use std::process::ExitCode;
 use std::time::Instant;
 

@@ -13,5 +13,7 @@ fn main() -> std::process::ExitCode {
         return isolate::child_main();
     }
     isolate::use_child_process();
+    #[cfg(target_os = "linux")]
+    koodesk_app::draw_in_software();
     koodesk_app::run()
 }

@@ -80,6 +80,42 @@ pub fn create_main(app: &AppHandle, data: &DataDir) -> tauri::Result<()> {
     Ok(())
 }
 
+/// On Linux Koodesk's page is drawn without the GPU unless `KOODESK_GPU=1`. Call first thing in
+/// `main`, before any thread or window exists (it sets an environment variable).
+///
+/// WebKitGTK composites every page through OpenGL by default: the web process keeps GL tiles for
+/// the root and for each scrolling region, and their copies — ~95 MiB for Koodesk's shell
+/// (measured: web process 213 → 118 MiB) and ~70 MiB even for a page with one heading. Koodesk's
+/// pages are forms and tables without animation or 3D, which WebKit paints directly just as
+/// well; software drawing also avoids the blank or flickering windows some GPU drivers give
+/// WebKitGTK. `KOODESK_GPU=1` keeps WebKit's own choice, for a seller whose screen is large
+/// enough for the GPU to matter.
+///
+/// The environment variable, not `WebKitSettings`: the setting can only be changed once Tauri
+/// has made the webview and started its navigation, and changing it then left WebKit never
+/// starting the page's process (found under Xvfb with WebKitGTK 2.50). The variable is read when
+/// the first webview is made; processes Koodesk starts inherit it, which matters only to another
+/// WebKitGTK program (it would draw in software too).
+#[cfg(target_os = "linux")]
+pub fn draw_in_software() {
+    if software_drawing(
+        std::env::var_os("KOODESK_GPU").as_deref(),
+        std::env::var_os(WEBKIT_NO_COMPOSITING).as_deref(),
+    ) {
+        std::env::set_var(WEBKIT_NO_COMPOSITING, "1");
+    }
+}
+
+#[cfg(target_os = "linux")]
+const WEBKIT_NO_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
+/// Whether to switch WebKit's compositing off: not when the seller asked for the GPU, and not
+/// when they set WebKit's own variable themselves (either way).
+#[cfg(any(target_os = "linux", test))]
+fn software_drawing(gpu: Option<&std::ffi::OsStr>, webkit_own: Option<&std::ffi::OsStr>) -> bool {
+    gpu.is_none_or(|v| v != "1") && webkit_own.is_none()
+}
+
 /// The desktop's interface font family (GTK's `gtk-font-name`, e.g. "Cantarell 11" → Cantarell),
 /// which the page names instead of `system-ui`: WebKitGTK resolves `system-ui` (and the generic
 /// families) through fontconfig's substitution and sorting at the first paint, a named family
@@ -173,7 +209,18 @@ fn remember_geometry(window: &Window) {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_family, font_script};
+    use super::{first_family, font_script, software_drawing};
+    use std::ffi::OsStr;
+
+    #[test]
+    fn the_page_is_drawn_in_software_unless_the_seller_asks_for_the_gpu() {
+        assert!(software_drawing(None, None));
+        assert!(software_drawing(Some(OsStr::new("0")), None));
+        assert!(!software_drawing(Some(OsStr::new("1")), None));
+        // WebKit's own variable, set by the seller, is theirs: left as it is, whatever it says.
+        assert!(!software_drawing(None, Some(OsStr::new("0"))));
+        assert!(!software_drawing(None, Some(OsStr::new("1"))));
+    }
 
     #[test]
     fn the_desktop_font_is_handed_over_as_one_quoted_css_family() {

@@ -271,7 +271,33 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<PathBuf> {
             vec![],
         )
         .await;
-    let png = c.screenshot().await?;
+    // WebDriver's screenshot waits for the next paint, and a page drawn in software (as Koodesk
+    // draws on Linux) paints only when something changes: an idle page would hold it for a
+    // minute. A corner pixel changes, all but invisibly, until the shot is taken.
+    let _ = c
+        .execute(
+            "const d = document.createElement('div');
+             d.id = 'koodesk-e2e-tick';
+             d.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none';
+             document.body.appendChild(d);
+             let n = 0;
+             const i = setInterval(() => {
+               d.style.background = n++ % 2 ? 'rgba(128,128,128,0.02)' : 'rgba(128,128,128,0.01)';
+               if (n > 100) { clearInterval(i); d.remove(); }
+             }, 40);
+             d.dataset.interval = String(i);",
+            vec![],
+        )
+        .await;
+    let png = c.screenshot().await;
+    let _ = c
+        .execute(
+            "const d = document.getElementById('koodesk-e2e-tick');
+             if (d) { clearInterval(Number(d.dataset.interval)); d.remove(); }",
+            vec![],
+        )
+        .await;
+    let png = png?;
     if png.len() < 8 || &png[1..4] != b"PNG" {
         bail!("the screenshot of {name} is not a PNG");
     }
@@ -296,6 +322,38 @@ fn children_of(parent: u32) -> Vec<u32> {
             })
         })
         .collect()
+}
+
+/// The environment the page's process (WebKit's web process under the app instance of
+/// `data_dir`) was started with, as `KEY=value` strings.
+pub fn web_process_environment(data_dir: &Path) -> Vec<String> {
+    let needle = format!("KOODESK_DATA_DIR={}", data_dir.display());
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    for e in entries.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let is_app = std::fs::read_link(format!("/proc/{pid}/exe"))
+            .is_ok_and(|p| p.file_name().is_some_and(|n| n == "koodesk-app"));
+        let ours = std::fs::read(format!("/proc/{pid}/environ"))
+            .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()));
+        if !(is_app && ours) {
+            continue;
+        }
+        for child in children_of(pid) {
+            let comm = std::fs::read_to_string(format!("/proc/{child}/comm")).unwrap_or_default();
+            if comm.trim() == "WebKitWebProces" {
+                return std::fs::read(format!("/proc/{child}/environ"))
+                    .unwrap_or_default()
+                    .split(|b| *b == 0)
+                    .map(|kv| String::from_utf8_lossy(kv).into_owned())
+                    .collect();
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// Kills (SIGKILL: no shutdown, no flushing) every app instance whose data folder is `data_dir`.

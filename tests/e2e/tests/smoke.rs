@@ -50,6 +50,15 @@ async fn a_new_seller_visits_every_page_switches_to_chinese_and_it_sticks() -> a
         "the page's font {family:?} is not the desktop's {named:?}"
     );
 
+    // The page is drawn in software (WebKit's compositing off) unless the seller asks otherwise.
+    let env = koodesk_e2e::web_process_environment(&data);
+    assert!(
+        env.iter()
+            .any(|kv| kv == "WEBKIT_DISABLE_COMPOSITING_MODE=1"),
+        "the web process was started without software drawing ({} variables)",
+        env.len()
+    );
+
     for (id, en, _) in PAGES {
         c.find(Locator::Css(&format!("nav a[data-page={id}]")))
             .await?
