@@ -327,21 +327,7 @@ fn children_of(parent: u32) -> Vec<u32> {
 /// The environment the page's process (WebKit's web process under the app instance of
 /// `data_dir`) was started with, as `KEY=value` strings.
 pub fn web_process_environment(data_dir: &Path) -> Vec<String> {
-    let needle = format!("KOODESK_DATA_DIR={}", data_dir.display());
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    for e in entries.flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-            continue;
-        };
-        let is_app = std::fs::read_link(format!("/proc/{pid}/exe"))
-            .is_ok_and(|p| p.file_name().is_some_and(|n| n == "koodesk-app"));
-        let ours = std::fs::read(format!("/proc/{pid}/environ"))
-            .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()));
-        if !(is_app && ours) {
-            continue;
-        }
+    for pid in app_instances(data_dir) {
         for child in children_of(pid) {
             let comm = std::fs::read_to_string(format!("/proc/{child}/comm")).unwrap_or_default();
             if comm.trim() == "WebKitWebProces" {
@@ -362,16 +348,29 @@ pub fn kill_app(data_dir: &Path) -> usize {
     signal_app(data_dir, "KILL")
 }
 
-/// Sends `signal` (`KILL`, `TERM`, `0` to only count) to every app process whose data folder is
-/// `data_dir`. Returns to how many it was sent.
+/// Sends `signal` (`KILL`, `TERM`, `0` to only count) to every app instance whose data folder
+/// is `data_dir` (see [`app_instances`]). Returns to how many it was sent.
+pub fn signal_app(data_dir: &Path, signal: &str) -> usize {
+    app_instances(data_dir)
+        .into_iter()
+        .filter(|pid| {
+            std::process::Command::new("kill")
+                .args([format!("-{signal}"), pid.to_string()])
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .count()
+}
+
+/// The live app processes whose data folder is `data_dir`.
 ///
 /// Only instances count: a process whose parent is one of them is the app's own child — a
 /// template reader, or a helper caught between `fork` and `exec` (it still shows the app's
 /// binary and environment for that moment, which a busy machine can stretch).
-pub fn signal_app(data_dir: &Path, signal: &str) -> usize {
+fn app_instances(data_dir: &Path) -> Vec<u32> {
     let needle = format!("KOODESK_DATA_DIR={}", data_dir.display());
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
+        return Vec::new();
     };
     // (pid, parent) of every live app process on this data folder.
     let mut found: Vec<(u32, u32)> = Vec::new();
@@ -395,19 +394,11 @@ pub fn signal_app(data_dir: &Path, signal: &str) -> usize {
             found.push((pid, parent));
         }
     }
-    let mut sent = 0;
-    for &(pid, parent) in &found {
-        if found.iter().any(|&(other, _)| other == parent) {
-            continue;
-        }
-        let status = std::process::Command::new("kill")
-            .args([format!("-{signal}"), pid.to_string()])
-            .status();
-        if status.is_ok_and(|s| s.success()) {
-            sent += 1;
-        }
-    }
-    sent
+    found
+        .iter()
+        .filter(|(_, parent)| !found.iter().any(|(other, _)| other == parent))
+        .map(|(pid, _)| *pid)
+        .collect()
 }
 
 /// Waits until no app process of `data_dir` is left (it quit on its own).
